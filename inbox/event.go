@@ -1,0 +1,98 @@
+package inbox
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/status"
+)
+
+// EventType says what an [Event] reports.
+type EventType uint8
+
+// The types of event.
+const (
+	// TicketCreated: a customer's message started a ticket.
+	TicketCreated EventType = iota + 1
+	// MessageReceived: a customer's message was added to a ticket
+	// (Event.Message holds it).
+	MessageReceived
+	// ReplySent: an agent replied; the host delivers Event.Message to the
+	// customer through its own provider.
+	ReplySent
+	// TicketAssigned: the ticket was assigned to Event.Assignee, by round
+	// robin (with Event.Decision) or by Event.Actor.
+	TicketAssigned
+	// TicketUnassigned: the ticket went back to Unassigned.
+	TicketUnassigned
+	// StatusChanged: the ticket moved From → To by Event.Status.
+	StatusChanged
+	// TagsChanged: the ticket's tags are now Event.Tags.
+	TagsChanged
+	// KeywordReceived: an SMS keyword (STOP, HELP…) arrived; no ticket was
+	// made. The host updates the subscription.
+	KeywordReceived
+	// PresenceChanged: member Event.Assignee is now Event.Presence.
+	PresenceChanged
+	eventTypeEnd
+)
+
+var eventTypeNames = [...]string{
+	TicketCreated: "ticket_created", MessageReceived: "message_received", ReplySent: "reply_sent",
+	TicketAssigned: "ticket_assigned", TicketUnassigned: "ticket_unassigned",
+	StatusChanged: "status_changed", TagsChanged: "tags_changed",
+	KeywordReceived: "keyword_received", PresenceChanged: "presence_changed",
+}
+
+// String names the event type, as in its JSON form.
+func (t EventType) String() string {
+	if t == 0 || t >= eventTypeEnd {
+		return fmt.Sprintf("event_type(%d)", uint8(t))
+	}
+	return eventTypeNames[t]
+}
+
+// MarshalText encodes the type by name.
+func (t EventType) MarshalText() ([]byte, error) {
+	if t == 0 || t >= eventTypeEnd {
+		return nil, invalid("event type", "%d is not an event type", uint8(t))
+	}
+	return []byte(eventTypeNames[t]), nil
+}
+
+// UnmarshalText decodes a type name; anything else is an error matching
+// [ErrInvalid].
+func (t *EventType) UnmarshalText(b []byte) error {
+	for v := TicketCreated; v < eventTypeEnd; v++ {
+		if string(b) == eventTypeNames[v] {
+			*t = v
+			return nil
+		}
+	}
+	return invalid("event type", "unknown %q", b)
+}
+
+// Event reports one change. Events are written to the outbox in the same
+// transaction as the change, and delivered to the [Notifier] after commit, at
+// least once and in order. The events of a ticket are also its history
+// ([Inbox.History]). Fields that do not apply to the type are zero.
+type Event struct {
+	Seq      int64     `json:"seq"` // per-inbox order, set by the Store
+	Inbox    string    `json:"inbox"`
+	Type     EventType `json:"type"`
+	At       time.Time `json:"at"`
+	Ticket   int64     `json:"ticket,omitempty"`
+	Actor    string    `json:"actor,omitempty"` // the member who acted; empty for the customer or the inbox itself
+	Message  *Message  `json:"message,omitempty"`
+	Assignee string    `json:"assignee,omitempty"`
+	// Decision is set on an assignment by round robin, and on a new ticket
+	// that round robin could give nobody: Decision.Reason() says why.
+	Decision *assign.Decision `json:"decision,omitempty"`
+	From     status.Status    `json:"from,omitzero"`
+	To       status.Status    `json:"to,omitzero"`
+	Status   status.Event     `json:"status_event,omitzero"`
+	Tags     []string         `json:"tags,omitempty"`
+	Keyword  string           `json:"keyword,omitempty"`
+	Presence *assign.Presence `json:"presence,omitempty"`
+}
