@@ -28,17 +28,17 @@ type Op uint8
 
 // The operations of the permission table.
 const (
-	OpRead        Op = iota + 1 // read tickets, views, threads, overviews and unread counts
-	OpReply                     // reply to a customer
-	OpAssign                    // assign, claim, reassign and unassign tickets
-	OpStatus                    // snooze, close and reopen tickets
-	OpTag                       // add and remove tags
-	OpMarkRead                  // mark tickets read
-	OpPresence                  // set one's own presence
-	OpSaveView                  // save and delete one's own custom views
-	OpShareView                 // save and delete views shared with the whole team
-	OpSettings                  // change the inbox's settings
-	OpReport                    // read reports
+	OpRead      Op = iota + 1 // read tickets, views, threads, overviews and unread counts
+	OpReply                   // reply to a customer
+	OpAssign                  // assign, claim, reassign and unassign tickets
+	OpStatus                  // snooze, close and reopen tickets
+	OpTag                     // add and remove tags
+	OpMarkRead                // mark tickets read
+	OpPresence                // set one's own presence
+	OpSaveView                // save and delete one's own custom views
+	OpShareView               // save and delete views shared with the whole team
+	OpSettings                // change the inbox's settings
+	OpReport                  // read reports
 	opEnd
 )
 

@@ -43,10 +43,10 @@ type Ticket struct {
 	Unread   bool          `json:"unread"`
 
 	CreatedAt       time.Time `json:"created_at"`
-	ActiveAt        time.Time `json:"active_at"`                   // latest message, either way
-	SnoozedUntil    time.Time `json:"snoozed_until,omitzero"`      // set while snoozed
+	ActiveAt        time.Time `json:"active_at"`                  // latest message, either way
+	SnoozedUntil    time.Time `json:"snoozed_until,omitzero"`     // set while snoozed
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"` // first agent reply
-	ClosedAt        time.Time `json:"closed_at,omitzero"`          // latest close
+	ClosedAt        time.Time `json:"closed_at,omitzero"`         // latest close
 }
 
 // Direction says who wrote a message.
