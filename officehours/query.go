@@ -91,10 +91,10 @@ func (c *compiled) limit(sec int64) int64 {
 	return min(endSec, max(sec, c.steady)+cycleSec+2*daySec)
 }
 
-// search returns the first instant ≥ sec whose wall-clock time is found by
-// first (firstOpen or firstClosed).
-func (c *compiled) search(sec int64, first func(from, to int64) (int64, bool)) (found int64, ok bool) {
-	c.periods(sec, c.limit(sec), func(u, v, off int64) bool {
+// search returns the first instant in [sec, until) whose wall-clock time is
+// found by first (firstOpen or firstClosed).
+func (c *compiled) search(sec, until int64, first func(from, to int64) (int64, bool)) (found int64, ok bool) {
+	c.periods(sec, until, func(u, v, off int64) bool {
 		var w int64
 		w, ok = first(u+off, v+off)
 		found = w - off
@@ -106,29 +106,35 @@ func (c *compiled) search(sec int64, first func(from, to int64) (int64, bool)) (
 // nextOpen returns the first instant ≥ sec at which the schedule is open,
 // without the cache.
 func (c *compiled) nextOpen(sec int64) (int64, bool) {
-	if !c.cycle.opens {
-		// Only one-off days open: start two days before the next one (no
-		// zone is a day or more off UTC).
-		n, ok := c.nextOneOff(floorDiv(sec, daySec)-2, true)
-		if !ok {
-			return 0, false
-		}
-		sec = max(sec, (n-2)*daySec)
+	if c.cycle.opens {
+		return c.search(sec, c.limit(sec), c.firstOpen)
 	}
-	return c.search(sec, c.firstOpen)
+	// Only one-off days open: search from two days before the next one (no
+	// zone is a day or more off UTC) to two days after the last.
+	n, ok := c.nextOneOff(floorDiv(sec, daySec)-2, true)
+	if !ok {
+		return 0, false
+	}
+	return c.search(max(sec, (n-2)*daySec), c.oneOffEnd(), c.firstOpen)
 }
 
 // nextClosed returns the first instant ≥ sec at which the schedule is
 // closed, without the cache.
 func (c *compiled) nextClosed(sec int64) (int64, bool) {
-	if c.cycle.full {
-		n, ok := c.nextOneOff(floorDiv(sec, daySec)-2, false)
-		if !ok {
-			return 0, false
-		}
-		sec = max(sec, (n-2)*daySec)
+	if !c.cycle.full {
+		return c.search(sec, c.limit(sec), c.firstClosed)
 	}
-	return c.search(sec, c.firstClosed)
+	// Only one-off days, and the days after them, close.
+	n, ok := c.nextOneOff(floorDiv(sec, daySec)-2, false)
+	if !ok {
+		return 0, false
+	}
+	return c.search(max(sec, (n-2)*daySec), c.oneOffEnd(), c.firstClosed)
+}
+
+// oneOffEnd is an instant after which no one-off exception has any effect.
+func (c *compiled) oneOffEnd() int64 {
+	return min(endSec, (c.oneOff[len(c.oneOff)-1].key+4)*daySec)
 }
 
 // openSeconds returns how many seconds of [from, to) are open, without the
