@@ -57,3 +57,18 @@ func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
 func invalid(field, format string, args ...any) error {
 	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
+
+// AssignedError says who already holds a ticket that a claim wanted. It
+// matches [ErrAlreadyAssigned].
+type AssignedError struct {
+	Ticket   int64
+	Assignee string
+}
+
+// Error implements the error interface.
+func (e *AssignedError) Error() string {
+	return fmt.Sprintf("inbox: ticket %d is already assigned to %q", e.Ticket, e.Assignee)
+}
+
+// Is reports whether target is [ErrAlreadyAssigned].
+func (e *AssignedError) Is(target error) bool { return target == ErrAlreadyAssigned }

@@ -1,0 +1,118 @@
+package inbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/routedesk/routedesk/status"
+)
+
+// Tick does all the work due at the clock's time: it wakes snoozed tickets
+// whose time came (they come back unread), and, when round robin and
+// waiting-ticket assignment are on and the inbox is inside office hours,
+// hands the waiting tickets out. Each item is done once, however many
+// replicas call Tick at the same time: the work happens in transactions
+// whose conditions a second caller finds already met.
+func (ib *Inbox) Tick(ctx context.Context) error {
+	for {
+		var woke int
+		err := ib.update(ctx, func(tx Tx, now time.Time) error {
+			due, err := tx.SnoozeDue(now, 100)
+			woke = len(due)
+			for _, n := range due {
+				if err != nil {
+					break
+				}
+				err = changeStatus(tx, n, status.Wake, Event{At: now}, func(t *Ticket) { t.Unread = true })
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if woke < 100 {
+			break
+		}
+	}
+	return ib.update(ctx, func(tx Tx, now time.Time) error {
+		s, err := settings(tx)
+		if err != nil || s.OfficeHours != nil && !s.OfficeHours.IsOpen(now) {
+			return err
+		}
+		return assignWaiting(tx, s, now)
+	})
+}
+
+// deliveryLease is how long one Inbox may deliver the outbox before another
+// may take over, should it stop renewing.
+const deliveryLease = 30 * time.Second
+
+// Deliver hands the outbox's undelivered events to the Notifier, in order,
+// and returns how many it delivered. It stops at the first event the Notifier
+// fails, returning its error: that event and those after it are tried again
+// at the next call. Among replicas, one at a time delivers (a lease), so
+// events arrive in order; a crash between Notify and its record means the
+// event is delivered again (at least once).
+func (ib *Inbox) Deliver(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		var batch []Event
+		err := ib.update(ctx, func(tx Tx, now time.Time) error {
+			held, err := tx.Lease("outbox", ib.holder, now, now.Add(deliveryLease))
+			if err != nil || !held {
+				return err
+			}
+			after, err := tx.Delivered()
+			if err != nil {
+				return err
+			}
+			batch, err = tx.Outbox(after, 100)
+			return err
+		})
+		if err != nil || len(batch) == 0 {
+			return sent, err
+		}
+		for _, e := range batch {
+			if err := ib.notifier.Notify(ctx, e); err != nil {
+				return sent, err
+			}
+			if err := ib.update(ctx, func(tx Tx, _ time.Time) error { return tx.SetDelivered(e.Seq) }); err != nil {
+				return sent, err
+			}
+			sent++
+		}
+	}
+}
+
+// Run calls Tick and Deliver every interval until ctx ends, and returns
+// ctx's error. Errors of a round (a failing Notifier, say) are passed to
+// onError, if not nil, and the next round tries again; delivery backs off,
+// doubling the wait up to a minute, while the Notifier keeps failing.
+func (ib *Inbox) Run(ctx context.Context, interval time.Duration, onError func(error)) error {
+	if interval <= 0 {
+		return invalid("run interval", "%s is not positive", interval)
+	}
+	wait := interval
+	for {
+		err := ib.Tick(ctx)
+		if err == nil {
+			_, err = ib.Deliver(ctx)
+		}
+		if err == nil {
+			wait = interval
+		} else {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if onError != nil {
+				onError(err)
+			}
+			wait = min(2*wait, time.Minute)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}

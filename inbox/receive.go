@@ -1,0 +1,210 @@
+package inbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/status"
+)
+
+// Received says what [Inbox.Receive] did with a message.
+type Received struct {
+	// Action is channel's decision: New, Append, Reopen, Wake, Keyword,
+	// Duplicate or Drop (a bounce).
+	Action channel.Action `json:"action"`
+	// Ticket is the ticket the message is in; 0 for Keyword and Drop.
+	Ticket int64 `json:"ticket,omitempty"`
+	// Keyword and KeywordClass name an SMS keyword (Action Keyword): the host
+	// updates the customer's subscription.
+	Keyword      string               `json:"keyword,omitempty"`
+	KeywordClass channel.KeywordClass `json:"keyword_class,omitzero"`
+	// Auto marks an automatic email (auto-reply or bounce): nothing may
+	// answer it automatically.
+	Auto channel.Auto `json:"auto,omitzero"`
+	// Decision is round robin's decision for a new ticket, when round robin
+	// is on: Decision.Agent got it, or Decision.Reason() says why nobody did.
+	Decision *assign.Decision `json:"decision,omitempty"`
+}
+
+// Receive files an inbound customer message by its channel's rules (see
+// channel.Route): it starts a new ticket, joins one (reopening or waking it),
+// or, for an SMS keyword, a duplicate delivery or a bounce, adds nothing. A
+// ticket that gets a message is marked unread. A new ticket goes to round
+// robin when it is on; one that finds no eligible member waits in
+// Unassigned. Receive is a host call: it takes no Actor.
+func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, error) {
+	var r Received
+	err := ib.update(ctx, func(tx Tx, now time.Time) error {
+		d, err := channel.Route(in, lookup{tx}, channel.WithKeywords(ib.keywords))
+		if err != nil {
+			return err
+		}
+		r = Received{Action: d.Action, Ticket: d.Ticket.Number, Keyword: d.Keyword, KeywordClass: d.KeywordClass, Auto: d.Auto}
+		switch d.Action {
+		case channel.Keyword:
+			_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: &Message{Author: in.CustomerKey(), ID: in.MessageKey(), Body: in.Body, At: now, Direction: Inbound}})
+			return err
+		case channel.Duplicate, channel.Drop:
+			return nil
+		case channel.New:
+			r.Ticket, r.Decision, err = ib.open(tx, in, d, now)
+			return err
+		}
+		t, err := tx.Ticket(d.Ticket.Number)
+		if err != nil {
+			return err
+		}
+		old := t
+		if ev, ok := d.Event(); ok {
+			if t, err = transition(t, ev, now); err != nil {
+				return err
+			}
+			if _, err := tx.Emit(Event{Type: StatusChanged, At: now, Ticket: t.Number, From: old.Status, To: t.Status, Status: ev}); err != nil {
+				return err
+			}
+		}
+		t.Unread, t.ActiveAt = true, now
+		if err := putTicket(tx, old, t); err != nil {
+			return err
+		}
+		return addInbound(tx, in, d, t.Number, now)
+	})
+	return r, err
+}
+
+// open starts a ticket with the message and, when round robin is on, hands
+// it out.
+func (ib *Inbox) open(tx Tx, in channel.Inbound, d channel.Decision, now time.Time) (int64, *assign.Decision, error) {
+	t, err := tx.CreateTicket(Ticket{
+		Channel: in.Kind, Customer: in.CustomerKey(), Key: in.ThreadKey(), Subject: in.Email.Subject,
+		Status: status.Open, Unread: true, CreatedAt: now, ActiveAt: now,
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	s, err := settings(tx)
+	if err != nil {
+		return 0, nil, err
+	}
+	created := Event{Type: TicketCreated, At: now, Ticket: t.Number}
+	if s.RoundRobin {
+		dec, err := pick(tx, s, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		created.Decision = &dec
+	}
+	if _, err := tx.Emit(created); err != nil {
+		return 0, nil, err
+	}
+	if err := addInbound(tx, in, d, t.Number, now); err != nil {
+		return 0, nil, err
+	}
+	if created.Decision != nil {
+		err = give(tx, t, *created.Decision, now)
+	}
+	return t.Number, created.Decision, err
+}
+
+// addInbound appends the customer's message to ticket and records it.
+func addInbound(tx Tx, in channel.Inbound, d channel.Decision, ticket int64, now time.Time) error {
+	m, err := tx.AddMessage(in.Kind, Message{
+		Ticket: ticket, Direction: Inbound, Author: in.CustomerKey(), ID: in.MessageKey(),
+		Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto,
+	})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Emit(Event{Type: MessageReceived, At: now, Ticket: ticket, Message: &m})
+	return err
+}
+
+// Reply sends an agent's answer on a ticket: the host delivers it through its
+// provider when it gets the ReplySent event. The channel's reply rules apply:
+// an SMS customer must have consented (channel.ErrNoConsent otherwise),
+// which the host says from its subscription records. The first reply stamps
+// the ticket's first response time. An email reply gets a Message-ID (in the
+// event's message) so that the customer's answer threads back to the ticket.
+func (ib *Inbox) Reply(ctx context.Context, a Actor, ticket int64, body string, consent channel.Consent) (Message, error) {
+	if err := check(a, OpReply); err != nil {
+		return Message{}, err
+	}
+	if body == "" {
+		return Message{}, invalid("reply body", "empty")
+	}
+	var m Message
+	err := ib.update(ctx, func(tx Tx, now time.Time) error {
+		t, err := tx.Ticket(ticket)
+		if err != nil {
+			return err
+		}
+		if err := channel.CanReply(t.Channel, consent); err != nil {
+			return err
+		}
+		m = Message{Ticket: t.Number, Direction: Outbound, Author: a.ID, Body: body, At: now}
+		if t.Channel == channel.Email {
+			var r [6]byte
+			_, _ = rand.Read(r[:])
+			m.ID = fmt.Sprintf("%d.%d.%s@%s", t.Number, now.UnixMicro(), hex.EncodeToString(r[:]), ib.domain)
+		}
+		if m, err = tx.AddMessage(t.Channel, m); err != nil {
+			return err
+		}
+		old := t
+		t.ActiveAt = now
+		if t.FirstResponseAt.IsZero() {
+			t.FirstResponseAt = now
+		}
+		if err := putTicket(tx, old, t); err != nil {
+			return err
+		}
+		_, err = tx.Emit(Event{Type: ReplySent, At: now, Actor: a.ID, Ticket: t.Number, Message: &m})
+		return err
+	})
+	return m, err
+}
+
+// lookup answers channel.Route's questions from a transaction.
+type lookup struct{ tx ReadTx }
+
+func (l lookup) Message(kind channel.Kind, id string) (channel.TicketRef, bool, error) {
+	n, err := l.tx.TicketByMessage(kind, id)
+	if err != nil {
+		return notFound(err)
+	}
+	return l.Ticket(n)
+}
+
+func (l lookup) Thread(kind channel.Kind, key string) (channel.TicketRef, bool, error) {
+	t, err := l.tx.TicketByKey(kind, key)
+	if err != nil {
+		return notFound(err)
+	}
+	return ref(t), true, nil
+}
+
+func (l lookup) Ticket(number int64) (channel.TicketRef, bool, error) {
+	t, err := l.tx.Ticket(number)
+	if err != nil {
+		return notFound(err)
+	}
+	return ref(t), true, nil
+}
+
+func ref(t Ticket) channel.TicketRef {
+	return channel.TicketRef{Number: t.Number, Kind: t.Channel, Status: t.Status, Customer: t.Customer}
+}
+
+// notFound turns ErrNotFound into found == false.
+func notFound(err error) (channel.TicketRef, bool, error) {
+	if errors.Is(err, ErrNotFound) {
+		return channel.TicketRef{}, false, nil
+	}
+	return channel.TicketRef{}, false, err
+}
