@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/routedesk/routedesk/assign"
@@ -35,7 +34,6 @@ const (
 	KeywordReceived
 	// PresenceChanged: member Event.Assignee is now Event.Presence.
 	PresenceChanged
-	eventTypeEnd
 )
 
 var eventTypeNames = [...]string{
@@ -46,31 +44,17 @@ var eventTypeNames = [...]string{
 }
 
 // String names the event type, as in its JSON form.
-func (t EventType) String() string {
-	if t == 0 || t >= eventTypeEnd {
-		return fmt.Sprintf("event_type(%d)", uint8(t))
-	}
-	return eventTypeNames[t]
-}
+func (t EventType) String() string { return enumString(eventTypeNames[:], uint8(t), "event_type") }
 
 // MarshalText encodes the type by name.
 func (t EventType) MarshalText() ([]byte, error) {
-	if t == 0 || t >= eventTypeEnd {
-		return nil, invalid("event type", "%d is not an event type", uint8(t))
-	}
-	return []byte(eventTypeNames[t]), nil
+	return enumMarshal(eventTypeNames[:], uint8(t), "event type")
 }
 
 // UnmarshalText decodes a type name; anything else is an error matching
 // [ErrInvalid].
 func (t *EventType) UnmarshalText(b []byte) error {
-	for v := TicketCreated; v < eventTypeEnd; v++ {
-		if string(b) == eventTypeNames[v] {
-			*t = v
-			return nil
-		}
-	}
-	return invalid("event type", "unknown %q", b)
+	return enumUnmarshal(eventTypeNames[:], b, "event type", (*uint8)(t))
 }
 
 // Event reports one change. Events are written to the outbox in the same

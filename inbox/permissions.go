@@ -1,7 +1,5 @@
 package inbox
 
-import "fmt"
-
 // Role is a person's role in the host's account. Only [Owner], [Admin],
 // [Manager] and [Support] may use an inbox; any other role (an analyst, a
 // marketer) is refused every call with [ErrForbidden].
@@ -50,12 +48,7 @@ var opNames = [...]string{
 }
 
 // String names the operation.
-func (o Op) String() string {
-	if o == 0 || o >= opEnd {
-		return fmt.Sprintf("op(%d)", uint8(o))
-	}
-	return opNames[o]
-}
+func (o Op) String() string { return enumString(opNames[:], uint8(o), "op") }
 
 // permissions is the one table that says who may do what. Every role of the
 // inbox may work tickets; shared views and settings belong to the people who

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/routedesk/routedesk/channel"
@@ -62,4 +63,53 @@ type SavedView struct {
 	Owner  string `json:"owner"`  // the member who saved it
 	Shared bool   `json:"shared"` // visible to every member
 	Query  Query  `json:"query"`  // Cursor is not saved
+}
+
+var (
+	viewNames  = []string{All: "all", Mine: "mine", Unassigned: "unassigned"}
+	orderNames = []string{LatestActivity: "latest_activity", OldestFirst: "oldest_first"}
+)
+
+// String returns "all", "mine" or "unassigned".
+func (v View) String() string { return enumString(viewNames, uint8(v), "view") }
+
+// MarshalText encodes the view by name.
+func (v View) MarshalText() ([]byte, error) { return enumMarshal(viewNames, uint8(v), "view") }
+
+// UnmarshalText decodes a view name; anything else is ErrInvalid.
+func (v *View) UnmarshalText(b []byte) error { return enumUnmarshal(viewNames, b, "view", (*uint8)(v)) }
+
+// String returns "latest_activity" or "oldest_first".
+func (o Order) String() string { return enumString(orderNames, uint8(o), "order") }
+
+// MarshalText encodes the order by name.
+func (o Order) MarshalText() ([]byte, error) { return enumMarshal(orderNames, uint8(o), "order") }
+
+// UnmarshalText decodes an order name; anything else is ErrInvalid.
+func (o *Order) UnmarshalText(b []byte) error {
+	return enumUnmarshal(orderNames, b, "order", (*uint8)(o))
+}
+
+func enumString(names []string, v uint8, what string) string {
+	if int(v) >= len(names) || names[v] == "" {
+		return fmt.Sprintf("%s(%d)", what, v)
+	}
+	return names[v]
+}
+
+func enumMarshal(names []string, v uint8, what string) ([]byte, error) {
+	if int(v) >= len(names) || names[v] == "" {
+		return nil, invalid(what, "%d is not a %s", v, what)
+	}
+	return []byte(names[v]), nil
+}
+
+func enumUnmarshal(names []string, b []byte, what string, dst *uint8) error {
+	for i, n := range names {
+		if n != "" && n == string(b) {
+			*dst = uint8(i)
+			return nil
+		}
+	}
+	return invalid(what, "unknown %q", b)
 }

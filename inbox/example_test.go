@@ -1,0 +1,49 @@
+package inbox_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/inbox/memstore"
+)
+
+// The whole flow: members, presence, round robin, a claim, views.
+func Example() {
+	ctx := context.Background()
+	clk := &testClock{t: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)}
+	ib, _ := inbox.New(memstore.New(), "acme", inbox.WithClock(clk))
+
+	owner := inbox.Actor{ID: "dana", Role: inbox.Owner}
+	ali := inbox.Actor{ID: "ali", Role: inbox.Support}
+	_ = ib.PutMember(ctx, inbox.Member{ID: "dana", Name: "Dana", Role: inbox.Owner})
+	_ = ib.PutMember(ctx, inbox.Member{ID: "ali", Name: "Ali", Role: inbox.Support})
+	on := true
+	_, _ = ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{RoundRobin: &on})
+
+	// Nobody is online: the first ticket waits in Unassigned.
+	r, _ := ib.Receive(ctx, channel.Inbound{Kind: channel.SMS, Body: "Hi!",
+		SMS: channel.SMSFields{From: "+15550102000", To: "+15550100000", MessageID: "SM1"}})
+	fmt.Println(r.Action, r.Ticket, r.Decision.Reason())
+
+	// Ali goes online; the next ticket is his.
+	_ = ib.SetPresence(ctx, ali, "ali", assign.Online)
+	r, _ = ib.Receive(ctx, channel.Inbound{Kind: channel.WebChat, Body: "Hello",
+		WebChat: channel.WebChatFields{Conversation: "c1", Visitor: "v1"}})
+	fmt.Println(r.Action, r.Ticket, r.Decision.Agent, "-", r.Decision.Reason())
+
+	// Dana claims the waiting one.
+	_ = ib.Claim(ctx, owner, 1)
+	for _, v := range []inbox.View{inbox.Mine, inbox.Unassigned} {
+		p, _ := ib.Tickets(ctx, owner, inbox.Query{View: v})
+		fmt.Println("view", v, "has", p.Total)
+	}
+	// Output:
+	// new 1 no eligible agent: 2 offline
+	// new 2 ali - round robin: least recently assigned of 1 eligible; 1 offline
+	// view mine has 1
+	// view unassigned has 0
+}
