@@ -170,7 +170,7 @@ func (s *Schedule) NextOpen(t time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if sec < firstSec {
-		sec = firstSec
+		sec, t = firstSec, s.instant(firstSec)
 	}
 	w := s.window(sec)
 	i := w.count(sec)
