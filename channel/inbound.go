@@ -99,13 +99,14 @@ type SMSFields struct {
 // longest line that RFC 5322 allows.
 const maxIDLen = 998
 
-// byteSet marks the bytes that an identifier may not hold.
+// byteSet marks the bytes that an identifier may not hold. It also marks
+// every byte that is not ASCII, which sends badID to its UTF-8 check.
 type byteSet [256]bool
 
 func newByteSet(bad func(c byte) bool) *byteSet {
 	var s byteSet
 	for c := range s {
-		s[c] = bad(byte(c))
+		s[c] = c >= utf8.RuneSelf || bad(byte(c))
 	}
 	return &s
 }
@@ -119,19 +120,25 @@ var (
 )
 
 // badID says what is wrong with the identifier s, or "" when nothing is: it
-// must be 1 to maxIDLen bytes of UTF-8 holding no byte of bad.
+// must be 1 to maxIDLen bytes of UTF-8 holding no byte of bad. It reads s
+// once, as Route validates every reference of an email on its hot path.
 func badID(s string, bad *byteSet) string {
 	switch {
 	case s == "":
 		return "missing"
 	case len(s) > maxIDLen:
 		return fmt.Sprintf("longer than %d bytes", maxIDLen)
-	case !utf8.ValidString(s):
-		return "not valid UTF-8"
 	}
+	utf8Checked := false
 	for i := 0; i < len(s); i++ {
-		if bad[s[i]] {
-			return fmt.Sprintf("holds the byte %q", s[i])
+		switch c := s[i]; {
+		case !bad[c]:
+		case c < utf8.RuneSelf:
+			return fmt.Sprintf("holds the byte %q", c)
+		case !utf8Checked && !utf8.ValidString(s[i:]):
+			return "not valid UTF-8"
+		default:
+			utf8Checked = true // the rest is UTF-8: only its ASCII bytes remain to check
 		}
 	}
 	return ""

@@ -33,6 +33,7 @@ func TestValidate(t *testing.T) {
 		{"web chat", chat("c1", "v1", "hi"), "", "", nil},
 		{"web chat with a profile and no visitor", withProfile(chat("c1", "", "hi"), "p1"), "", "", nil},
 		{"email", email("ann@example.com", "m1@x", ids(100), ids(100), "Re: order"), "", "", nil},
+		{"email in UTF-8", email("jürgen@bücher.de", "ü1.ß@bücher.de", nil, []string{"é@x"}, "Grüße"), "", "", nil},
 		{"sms", text("+447911123456", "SM1", ""), "", "", nil},
 		{"sms to a short code", func() channel.Inbound { in := text("+447911123456", "SM1", "hi"); in.SMS.To = "12345"; return in }(), "", "", nil},
 
@@ -58,11 +59,17 @@ func TestValidate(t *testing.T) {
 		}(), "Email.To[1]", "not an address", nil},
 		{"no Message-ID", email("ann@example.com", "", nil, nil, ""), "Email.MessageID", "missing", nil},
 		{"Message-ID in brackets", email("ann@example.com", "<m1@x>", nil, nil, ""), "Email.MessageID", "'<'", nil},
+		{"Message-ID with UTF-8, then a bracket", email("ann@example.com", "ü<x@y", nil, nil, ""), "Email.MessageID", "'<'", nil},
+		{"Message-ID with UTF-8, then bad UTF-8", email("ann@example.com", "ü\xff@y", nil, nil, ""), "Email.MessageID", "UTF-8", nil},
 		{"empty In-Reply-To ID", email("ann@example.com", "m1@x", []string{""}, nil, ""), "Email.InReplyTo[0]", "missing", nil},
 		{"reference with a space", email("ann@example.com", "m1@x", nil, []string{"a@x", "b@x", "c @x"}, ""), "Email.References[2]", "' '", nil},
 		{"too many references", email("ann@example.com", "m1@x", nil, ids(101), ""), "Email.References", "101 message IDs", nil},
 		{"subject not UTF-8", email("ann@example.com", "m1@x", nil, nil, "\xff"), "Email.Subject", "UTF-8", nil},
-		{"name not UTF-8", func() channel.Inbound { in := email("ann@example.com", "m1@x", nil, nil, ""); in.Email.Name = "\xff"; return in }(), "Email.Name", "UTF-8", nil},
+		{"name not UTF-8", func() channel.Inbound {
+			in := email("ann@example.com", "m1@x", nil, nil, "")
+			in.Email.Name = "\xff"
+			return in
+		}(), "Email.Name", "UTF-8", nil},
 
 		{"national customer number", text("07911 123456", "SM1", ""), "SMS.From", "no country code", channel.ErrNoCountryCode},
 		{"customer number not normalised", text("+44 7911 123456", "SM1", ""), "SMS.From", `normalise it first (to "+447911123456")`, nil},

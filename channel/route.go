@@ -120,6 +120,21 @@ type options struct {
 	keywords KeywordSet
 }
 
+// configure applies opts to the defaults. Without options it allocates
+// nothing.
+func configure(opts []Option) options {
+	if len(opts) == 0 {
+		return options{keywords: defaultKeywords}
+	}
+	o := options{keywords: defaultKeywords}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}
+
 // WithKeywords makes Route match SMS keywords against set instead of
 // [DefaultKeywords]. An empty set turns keywords off.
 func WithKeywords(set KeywordSet) Option {
@@ -158,12 +173,7 @@ func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 	if known == nil {
 		return Decision{}, fieldError("Lookup", "nil")
 	}
-	o := options{keywords: defaultKeywords}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
+	o := configure(opts)
 	if key := in.MessageKey(); key != "" {
 		t, found, err := known.Message(in.Kind, key)
 		if err != nil {
