@@ -15,7 +15,6 @@ import (
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	withProfile := func(in channel.Inbound, p string) channel.Inbound { in.Profile = p; return in }
 	ids := func(n int) []string {
 		out := make([]string, n)
 		for i := range out {
@@ -35,7 +34,7 @@ func TestValidate(t *testing.T) {
 		{"email", email("ann@example.com", "m1@x", ids(100), ids(100), "Re: order"), "", "", nil},
 		{"email in UTF-8", email("jürgen@bücher.de", "ü1.ß@bücher.de", nil, []string{"é@x"}, "Grüße"), "", "", nil},
 		{"sms", text("+447911123456", "SM1", ""), "", "", nil},
-		{"sms to a short code", func() channel.Inbound { in := text("+447911123456", "SM1", "hi"); in.SMS.To = "12345"; return in }(), "", "", nil},
+		{"sms to a short code", edit(text("+447911123456", "SM1", "hi"), func(in *channel.Inbound) { in.SMS.To = "12345" }), "", "", nil},
 
 		{"no kind", channel.Inbound{}, "Kind", "invalid channel kind(0)", nil},
 		{"unknown kind", channel.Inbound{Kind: 9}, "Kind", "invalid channel kind(9)", nil},
@@ -46,17 +45,13 @@ func TestValidate(t *testing.T) {
 
 		{"no conversation", chat("", "v1", "hi"), "WebChat.Conversation", "missing", nil},
 		{"no visitor and no profile", chat("c1", "", "hi"), "WebChat.Visitor", "missing", nil},
-		{"bad web chat message ID", func() channel.Inbound { in := chat("c1", "v1", ""); in.WebChat.MessageID = "\x7f"; return in }(), "WebChat.MessageID", "holds", nil},
+		{"bad web chat message ID", edit(chat("c1", "v1", ""), func(in *channel.Inbound) { in.WebChat.MessageID = "\x7f" }), "WebChat.MessageID", "holds", nil},
 
 		{"no sender", email("", "m1@x", nil, nil, ""), "Email.From", "missing", nil},
 		{"sender with a display name", email("Ann <ann@example.com>", "m1@x", nil, nil, ""), "Email.From", "holds the byte ' '", nil},
 		{"sender without domain", email("ann@", "m1@x", nil, nil, ""), "Email.From", "not an address", nil},
 		{"sender without @", email("ann", "m1@x", nil, nil, ""), "Email.From", "not an address", nil},
-		{"bad recipient", func() channel.Inbound {
-			in := email("ann@example.com", "m1@x", nil, nil, "")
-			in.Email.To = []string{"support@shop.com", "nobody"}
-			return in
-		}(), "Email.To[1]", "not an address", nil},
+		{"bad recipient", edit(email("ann@example.com", "m1@x", nil, nil, ""), func(in *channel.Inbound) { in.Email.To = []string{"support@shop.com", "nobody"} }), "Email.To[1]", "not an address", nil},
 		{"no Message-ID", email("ann@example.com", "", nil, nil, ""), "Email.MessageID", "missing", nil},
 		{"Message-ID in brackets", email("ann@example.com", "<m1@x>", nil, nil, ""), "Email.MessageID", "'<'", nil},
 		{"Message-ID with UTF-8, then a bracket", email("ann@example.com", "ü<x@y", nil, nil, ""), "Email.MessageID", "'<'", nil},
@@ -65,16 +60,12 @@ func TestValidate(t *testing.T) {
 		{"reference with a space", email("ann@example.com", "m1@x", nil, []string{"a@x", "b@x", "c @x"}, ""), "Email.References[2]", "' '", nil},
 		{"too many references", email("ann@example.com", "m1@x", nil, ids(101), ""), "Email.References", "101 message IDs", nil},
 		{"subject not UTF-8", email("ann@example.com", "m1@x", nil, nil, "\xff"), "Email.Subject", "UTF-8", nil},
-		{"name not UTF-8", func() channel.Inbound {
-			in := email("ann@example.com", "m1@x", nil, nil, "")
-			in.Email.Name = "\xff"
-			return in
-		}(), "Email.Name", "UTF-8", nil},
+		{"name not UTF-8", edit(email("ann@example.com", "m1@x", nil, nil, ""), func(in *channel.Inbound) { in.Email.Name = "\xff" }), "Email.Name", "UTF-8", nil},
 
 		{"national customer number", text("07911 123456", "SM1", ""), "SMS.From", "no country code", channel.ErrNoCountryCode},
 		{"customer number not normalised", text("+44 7911 123456", "SM1", ""), "SMS.From", `normalise it first (to "+447911123456")`, nil},
 		{"customer number is a short code", text("12345", "SM1", ""), "SMS.From", "no country code", channel.ErrNoCountryCode},
-		{"our number is a branded sender", func() channel.Inbound { in := text("+447911123456", "SM1", ""); in.SMS.To = "ACME"; return in }(), "SMS.To", "branded", channel.ErrSenderCannotReceive},
+		{"our number is a branded sender", edit(text("+447911123456", "SM1", ""), func(in *channel.Inbound) { in.SMS.To = "ACME" }), "SMS.To", "branded", channel.ErrSenderCannotReceive},
 		{"no provider message ID", text("+447911123456", "", ""), "SMS.MessageID", "missing", nil},
 	}
 	for _, tc := range cases {
@@ -107,13 +98,12 @@ func TestValidate(t *testing.T) {
 func TestKeys(t *testing.T) {
 	t.Parallel()
 	type keys struct{ Customer, Thread, Message string }
-	withProfile := func(in channel.Inbound, p string) channel.Inbound { in.Profile = p; return in }
 	for _, tc := range []struct {
 		in   channel.Inbound
 		want keys
 	}{
 		{chat("c1", "v1", ""), keys{"webchat:v1", "c1", ""}},
-		{func() channel.Inbound { in := chat("c1", "v1", ""); in.WebChat.MessageID = "w1"; return in }(), keys{"webchat:v1", "c1", "w1"}},
+		{edit(chat("c1", "v1", ""), func(in *channel.Inbound) { in.WebChat.MessageID = "w1" }), keys{"webchat:v1", "c1", "w1"}},
 		{email("Ann@Example.COM", "m1@x", nil, nil, ""), keys{"email:ann@example.com", "", "m1@x"}},
 		{text("+447911123456", "SM1", ""), keys{"sms:+447911123456", "+447911123456", "SM1"}},
 		{withProfile(chat("c1", "v1", ""), "p1"), keys{"profile:p1", "c1", ""}},

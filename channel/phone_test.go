@@ -75,9 +75,14 @@ func TestNormalizePhone(t *testing.T) {
 		{"()-.", national},
 	} {
 		n, err := channel.NormalizePhone(tc.in)
-		if diff := cmp.Diff(tc.want, phoneOutcome(n, err)); diff != "" {
-			t.Errorf("NormalizePhone(%q) = %q, %v (-want +got)\n%s", tc.in, n, err, diff)
-		}
+		checkPhone(t, "NormalizePhone", tc.in, tc.want, n, err)
+	}
+}
+
+func checkPhone(t *testing.T, name, in string, want phoneResult, n string, err error) {
+	t.Helper()
+	if diff := cmp.Diff(want, phoneOutcome(n, err)); diff != "" {
+		t.Errorf("%s(%q) = %q, %v (-want +got)\n%s", name, in, n, err, diff)
 	}
 }
 
@@ -107,9 +112,7 @@ func TestNormalizeSenderNumber(t *testing.T) {
 		{"", bad},
 	} {
 		n, err := channel.NormalizeSenderNumber(tc.in)
-		if diff := cmp.Diff(tc.want, phoneOutcome(n, err)); diff != "" {
-			t.Errorf("NormalizeSenderNumber(%q) = %q, %v (-want +got)\n%s", tc.in, n, err, diff)
-		}
+		checkPhone(t, "NormalizeSenderNumber", tc.in, tc.want, n, err)
 	}
 }
 
