@@ -139,7 +139,7 @@ func (e Explanation) String() string {
 func (r *Rotation) Explain(now time.Time, inbox Hours) Explanation {
 	d := r.Pick(now, inbox)
 	ms := r.collect()
-	slices.SortFunc(ms, func(a, b Member) int { return cmpTurn(&a, &b) })
+	slices.SortFunc(ms, func(a, b Member) int { return turnCmp(&a, &b) })
 	cs := make([]Candidate, len(ms))
 	for i, m := range ms {
 		cs[i] = Candidate{Member: m, Verdict: verdict(&m, d, now)}
@@ -163,4 +163,15 @@ func verdict(m *Member, d Decision, now time.Time) Verdict {
 	default:
 		return NotNext
 	}
+}
+
+// turnCmp is before as a three-way comparison, for sorting.
+func turnCmp(a, b *Member) int {
+	switch {
+	case before(a, b):
+		return -1
+	case before(b, a):
+		return 1
+	}
+	return 0
 }

@@ -119,7 +119,7 @@ func (r *Rotation) Put(m Member) error {
 		if r.members == nil {
 			r.members = make(map[string]*node)
 		}
-		n = &node{prio: r.idx.nextPrio()}
+		n = r.idx.newNode()
 		r.members[m.ID] = n
 	case n.m.available() && m.available() && n.m.Last == m.Last && n.m.Joined == m.Joined:
 		n.m = m // same place in line
@@ -203,20 +203,23 @@ func (r *Rotation) collect() []Member {
 // say why. Pick costs O(1) plus the number of members skipped, and allocates
 // nothing. Record the choice with [Rotation.Apply].
 func (r *Rotation) Pick(now time.Time, inbox Hours) Decision {
-	d := Decision{Seq: r.seq, Offline: r.offline, AtCapacity: r.atCapacity}
 	if inbox != nil && !inbox.IsOpen(now) {
-		d.Closed = true
-		return d
+		return Decision{Closed: true, Seq: r.seq, Offline: r.offline, AtCapacity: r.atCapacity}
 	}
-	n := r.idx.end[0]
-	for ; n != nil && !n.m.inHours(now); n = step(n, 1) {
-		d.OutsideHours++
+	skipped, agent := 0, ""
+	n := r.idx.first()
+	for ; n != nil && !n.m.inHours(now); n = n.next[0] {
+		skipped++
 	}
 	if n != nil {
-		d.Agent = n.m.ID
+		agent = n.m.ID
 	}
-	d.Eligible = r.idx.size - d.OutsideHours
-	return d
+	// One literal, not a local filled in field by field: the copy of such a
+	// local into the result stalls on store forwarding and doubles the cost.
+	return Decision{
+		Agent: agent, Seq: r.seq, Eligible: r.idx.size - skipped,
+		Offline: r.offline, AtCapacity: r.atCapacity, OutsideHours: skipped,
+	}
 }
 
 // Apply records the automatic assignment that d, a decision of
@@ -233,26 +236,33 @@ func (r *Rotation) Pick(now time.Time, inbox Hours) Decision {
 // same transaction as the Pick that made it. In the steady state (the chosen
 // member is first in line) Apply costs O(1) expected and allocates nothing.
 func (r *Rotation) Apply(d Decision) error {
-	if d.Agent == "" || d.Closed {
-		return fmt.Errorf("%w: %s", ErrNoChoice, d.Reason())
+	// Only the fields Apply needs cross the call: passing the whole Decision
+	// on costs more than the rest of the steady-state choice.
+	return r.apply(d.Agent, d.Seq, d.Closed)
+}
+
+// apply is Apply for the decision that chose agent at seq.
+func (r *Rotation) apply(agent string, seq uint64, closed bool) error {
+	if agent == "" || closed {
+		return ErrNoChoice
 	}
-	if d.Seq != r.seq {
-		return stale(d, fmt.Sprintf("the pool's sequence number is now %d", r.seq))
+	if seq != r.seq {
+		return stale(agent, seq, fmt.Sprintf("the pool's sequence number is now %d", r.seq))
 	}
-	n := r.idx.end[0]
-	if n == nil || n.m.ID != d.Agent {
-		n = r.members[d.Agent]
+	n := r.idx.first()
+	if n == nil || n.m.ID != agent {
+		n = r.members[agent]
 		switch {
 		case n == nil:
-			return stale(d, "the agent is no longer a member")
+			return stale(agent, seq, "the agent is no longer a member")
 		case n.m.Presence != Online:
-			return stale(d, "the agent is now offline")
+			return stale(agent, seq, "the agent is now offline")
 		case n.m.atCapacity():
-			return stale(d, "the agent is now at capacity")
+			return stale(agent, seq, "the agent is now at capacity")
 		}
-		for p := r.idx.end[0]; p != n; p = step(p, 1) {
+		for p := r.idx.first(); p != n; p = p.next[0] {
 			if p.m.Hours == nil {
-				return stale(d, fmt.Sprintf("%q is now ahead in line", p.m.ID))
+				return stale(agent, seq, fmt.Sprintf("%q is now ahead in line", p.m.ID))
 			}
 		}
 	}
@@ -266,7 +276,7 @@ func (r *Rotation) Apply(d Decision) error {
 	return nil
 }
 
-// stale returns a *StaleError for d.
-func stale(d Decision, problem string) error {
-	return &StaleError{Agent: d.Agent, Seq: d.Seq, Problem: problem}
+// stale returns a *StaleError for the decision that chose agent at seq.
+func stale(agent string, seq uint64, problem string) error {
+	return &StaleError{Agent: agent, Seq: seq, Problem: problem}
 }
