@@ -37,8 +37,8 @@
 // America/New_York the clocks skip from 02:00 to 03:00 on 9 March 2025, so a
 // span of 01:30–03:30 that day is open for one hour (01:30–02:00 EST and
 // 03:00–03:30 EDT); they go back from 02:00 to 01:00 on 2 November 2025, so
-// the same span is then open for three hours, 01:00–01:30 being shown, and
-// open, twice. A wall time that does not exist is never open and a wall time
+// the same span is then open for two and a half hours, 01:30–02:00 being
+// shown, and open, twice. A wall time that does not exist is never open and a wall time
 // shown twice is open both times. The package therefore never builds an
 // instant from a wall time ("midnight plus a duration" is an hour off on such
 // days, and even [time.Date] must pick one of the two instants of a repeated

@@ -164,9 +164,9 @@ func TestSpecialSchedules(t *testing.T) {
 		t.Fatal(err)
 	}
 	type answers struct {
-		IsOpen             bool
+		IsOpen              bool
 		NextOpen, NextClose string
-		OpenBetween        time.Duration
+		OpenBetween         time.Duration
 	}
 	ask := func(s *officehours.Schedule) answers {
 		format := func(v time.Time, ok bool) string {
