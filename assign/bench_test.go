@@ -38,7 +38,8 @@ func BenchmarkPick(b *testing.B) {
 			inbox := fixed(true)
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := r.Apply(r.Pick(t0, inbox)); err != nil {
+				d := r.Pick(t0, inbox)
+				if err := r.Apply(d); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -9,15 +9,16 @@ const maxLevel = 16
 // node holds one member of a Rotation. While the member is online and under
 // capacity the node is also linked into the rotation's index.
 type node struct {
-	next   []*node    // next[i] follows the node at level i; len(next) is its level
-	inline [2]*node   // next's storage for the three nodes in four with level ≤ 2
+	next   []*node  // next[i] follows the node at level i; len(next) is its level
+	inline [2]*node // next's storage for the 15 nodes in 16 whose level is 1 or 2
 	m      Member
 }
 
 // index is a skip list of the members who are online and under capacity, in
 // turn order (see before). It keeps the last node of every level, so that the
-// steady-state round robin (take the first, put it back as the last) touches
-// O(level) pointers, two on average, and searches nothing.
+// steady-state round robin (take the first, put it back as the last)
+// searches nothing and rewrites a few pointers per level of the node moved
+// (4/3 levels on average).
 type index struct {
 	head *node           // sentinel: head.next[i] is the first node at level i
 	tail [maxLevel]*node // tail[i] is the last node at level i, or head

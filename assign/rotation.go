@@ -214,8 +214,8 @@ func (r *Rotation) Pick(now time.Time, inbox Hours) Decision {
 	if n != nil {
 		agent = n.m.ID
 	}
-	// One literal, not a local filled in field by field: the copy of such a
-	// local into the result stalls on store forwarding and doubles the cost.
+	// One literal, not a local filled in field by field: copying such a
+	// local into the result costs a store-forwarding stall on every call.
 	return Decision{
 		Agent: agent, Seq: r.seq, Eligible: r.idx.size - skipped,
 		Offline: r.offline, AtCapacity: r.atCapacity, OutsideHours: skipped,
@@ -236,33 +236,26 @@ func (r *Rotation) Pick(now time.Time, inbox Hours) Decision {
 // same transaction as the Pick that made it. In the steady state (the chosen
 // member is first in line) Apply costs O(1) expected and allocates nothing.
 func (r *Rotation) Apply(d Decision) error {
-	// Only the fields Apply needs cross the call: passing the whole Decision
-	// on costs more than the rest of the steady-state choice.
-	return r.apply(d.Agent, d.Seq, d.Closed)
-}
-
-// apply is Apply for the decision that chose agent at seq.
-func (r *Rotation) apply(agent string, seq uint64, closed bool) error {
-	if agent == "" || closed {
-		return ErrNoChoice
+	if d.Agent == "" || d.Closed {
+		return fmt.Errorf("%w: %s", ErrNoChoice, d.Reason())
 	}
-	if seq != r.seq {
-		return stale(agent, seq, fmt.Sprintf("the pool's sequence number is now %d", r.seq))
+	if d.Seq != r.seq {
+		return stale(d, fmt.Sprintf("the pool's sequence number is now %d", r.seq))
 	}
 	n := r.idx.first()
-	if n == nil || n.m.ID != agent {
-		n = r.members[agent]
+	if n == nil || n.m.ID != d.Agent {
+		n = r.members[d.Agent]
 		switch {
 		case n == nil:
-			return stale(agent, seq, "the agent is no longer a member")
+			return stale(d, "the agent is no longer a member")
 		case n.m.Presence != Online:
-			return stale(agent, seq, "the agent is now offline")
+			return stale(d, "the agent is now offline")
 		case n.m.atCapacity():
-			return stale(agent, seq, "the agent is now at capacity")
+			return stale(d, "the agent is now at capacity")
 		}
 		for p := r.idx.first(); p != n; p = p.next[0] {
 			if p.m.Hours == nil {
-				return stale(agent, seq, fmt.Sprintf("%q is now ahead in line", p.m.ID))
+				return stale(d, fmt.Sprintf("%q is now ahead in line", p.m.ID))
 			}
 		}
 	}
@@ -276,7 +269,7 @@ func (r *Rotation) apply(agent string, seq uint64, closed bool) error {
 	return nil
 }
 
-// stale returns a *StaleError for the decision that chose agent at seq.
-func stale(agent string, seq uint64, problem string) error {
-	return &StaleError{Agent: agent, Seq: seq, Problem: problem}
+// stale returns a *StaleError for d.
+func stale(d Decision, problem string) error {
+	return &StaleError{Agent: d.Agent, Seq: d.Seq, Problem: problem}
 }

@@ -1,6 +1,7 @@
 package assign_test
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -81,21 +82,25 @@ func FuzzText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var p assign.Presence
-		if err := p.UnmarshalText([]byte(s)); err == nil {
-			if b, err := p.MarshalText(); err != nil || string(b) != s {
-				t.Errorf("presence %q parsed to %v, which marshals to %q, %v", s, p, b, err)
-			}
-		} else if !errors.Is(err, assign.ErrUnknown) {
-			t.Errorf("presence %q: error %v is not ErrUnknown", s, err)
-		}
-		var v assign.Verdict
-		if err := v.UnmarshalText([]byte(s)); err == nil {
-			if b, err := v.MarshalText(); err != nil || string(b) != s {
-				t.Errorf("verdict %q parsed to %v, which marshals to %q, %v", s, v, b, err)
-			}
-		} else if !errors.Is(err, assign.ErrUnknown) {
-			t.Errorf("verdict %q: error %v is not ErrUnknown", s, err)
-		}
+		checkText[assign.Presence](t, s)
+		checkText[assign.Verdict](t, s)
 	})
+}
+
+// checkText parses s as a T and, when that succeeds, marshals it back.
+func checkText[T any, P interface {
+	*T
+	encoding.TextMarshaler
+	encoding.TextUnmarshaler
+}](t *testing.T, s string) {
+	var v T
+	if err := P(&v).UnmarshalText([]byte(s)); err != nil {
+		if !errors.Is(err, assign.ErrUnknown) {
+			t.Errorf("%T %q: error %v is not ErrUnknown", v, s, err)
+		}
+		return
+	}
+	if b, err := P(&v).MarshalText(); err != nil || string(b) != s {
+		t.Errorf("%T %q parsed to %v, which marshals to %q, %v", v, s, v, b, err)
+	}
 }
