@@ -298,6 +298,9 @@ func compile(loc *time.Location, week Week, exceptions []Exception) (*compiled, 
 	if loc == time.Local || loc.String() == "" {
 		return nil, &Error{Field: "zone", Err: ErrZone, Detail: fmt.Sprintf("%q is not an IANA zone name", loc.String())}
 	}
+	if _, off := time.Unix(0, 0).In(loc).Zone(); off <= -daySec || off >= daySec {
+		return nil, &Error{Field: "zone", Err: ErrZone, Detail: fmt.Sprintf("%s is a day or more off UTC", loc)}
+	}
 	c := &compiled{loc: loc, exceptions: cloneExceptions(exceptions)}
 	for d := range week {
 		c.week[d] = cloneSpans(week[d])
@@ -392,23 +395,29 @@ func dayEnd(s Span) TimeOfDay {
 
 func (c *compiled) cycleFacts() cycleFacts {
 	weeklyOpens, yearlyOpens, yearlyClosed := false, false, 0
-	maxTail := int64(0)
-	for _, p := range c.weekly {
-		weeklyOpens = weeklyOpens || len(p.spans) > 0
-		maxTail = max(maxTail, p.tail())
-	}
 	full := true
+	minTail, maxTail := int64(daySec), int64(0)
 	for w := range c.weekly {
-		full = full && c.weekly[w].covers(c.weekly[(w+6)%7].tail())
+		p := &c.weekly[w]
+		weeklyOpens = weeklyOpens || len(p.spans) > 0
+		minTail, maxTail = min(minTail, p.tail()), max(maxTail, p.tail())
+		full = full && p.covers(c.weekly[(w+6)%7].tail())
 	}
-	for _, y := range c.yearly {
-		if len(y.plan.spans) == 0 {
+	for i := range c.yearly {
+		p := &c.yearly[i].plan
+		if len(p.spans) == 0 {
 			yearlyClosed++
 		}
-		yearlyOpens = yearlyOpens || len(y.plan.spans) > 0
-		// A yearly exception keeps the cycle full only if it covers its own
-		// day and leaves the next day at least the morning a weekday would.
-		full = full && y.plan.covers(0) && y.plan.tail() >= maxTail
+		yearlyOpens = yearlyOpens || len(p.spans) > 0
+		// A yearly exception keeps the cycle full when it covers its day
+		// after the shortest overnight span of a weekday (none, if it cuts
+		// them), and leaves the next day at least the morning any weekday
+		// would.
+		prev := minTail
+		if p.cut {
+			prev = 0
+		}
+		full = full && p.covers(prev) && p.tail() >= maxTail
 	}
 	return cycleFacts{
 		opens: yearlyOpens || weeklyOpens && yearlyClosed < 366,

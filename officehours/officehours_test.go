@@ -30,6 +30,11 @@ func TestNewRefusesInvalidSchedules(t *testing.T) {
 			want: officehours.Error{Field: "zone", Err: officehours.ErrZone, Detail: "missing"},
 		},
 		{
+			name: "a zone more than a day off UTC",
+			loc:  time.FixedZone("far", 25*60*60),
+			want: officehours.Error{Field: "zone", Err: officehours.ErrZone, Detail: "far is a day or more off UTC"},
+		},
+		{
 			name: "the machine's zone",
 			loc:  time.Local,
 			want: officehours.Error{Field: "zone", Err: officehours.ErrZone, Detail: `"Local" is not an IANA zone name`},
@@ -220,6 +225,8 @@ func TestFarAnswers(t *testing.T) {
 	oneDay := officehours.Exception{Date: officehours.Date{Year: 2040, Month: time.July, Day: 4}, Spans: spans(t, "10:00-11:00")}
 	inGap := officehours.Exception{Date: officehours.Date{Year: 2030, Month: time.March, Day: 31}, Spans: spans(t, "01:15-01:45")}
 	leapDayOnly := officehours.Exception{Date: officehours.Date{Month: time.February, Day: 29}, Spans: spans(t, "12:00-13:00")}
+	christmas := officehours.Date{Month: time.December, Day: 25}
+	chainWeek := week(t, map[time.Weekday]string{0: "09:00-09:00", 1: "09:00-09:00", 2: "09:00-09:00", 3: "09:00-09:00", 4: "09:00-09:00", 5: "09:00-09:00", 6: "09:00-09:00"})
 	alwaysWeek := week(t, map[time.Weekday]string{0: "00:00-24:00", 1: "00:00-24:00", 2: "00:00-24:00", 3: "00:00-24:00", 4: "00:00-24:00", 5: "00:00-24:00", 6: "00:00-24:00"})
 	tests := []struct {
 		name            string
@@ -236,6 +243,9 @@ func TestFarAnswers(t *testing.T) {
 		{"always open but one day, fifteen years ahead", alwaysWeek, []officehours.Exception{{Date: oneDay.Date}}, "2025-06-01 13:00 +01:00", "2040-07-04 00:00 +01:00"},
 		{"always open but 29 February", alwaysWeek, []officehours.Exception{{Date: leapDayOnly.Date}}, "2025-06-01 13:00 +01:00", "2028-02-29 00:00 +00:00"},
 		{"always open with a yearly all-day exception", alwaysWeek, []officehours.Exception{{Date: leapDayOnly.Date, Spans: spans(t, "00:00-00:00")}}, "2025-06-01 13:00 +01:00", "never"},
+		{"09:00-09:00 every day, and on a yearly exception", chainWeek, []officehours.Exception{{Date: christmas, Spans: spans(t, "09:00-09:00")}}, "2025-06-01 13:00 +01:00", "never"},
+		{"09:00-09:00 every day, and on a yearly exception that cuts the night before", chainWeek, []officehours.Exception{{Date: christmas, Spans: spans(t, "09:00-09:00"), CutOvernight: true}}, "2025-06-01 13:00 +01:00", "2025-12-25 00:00 +00:00"},
+		{"09:00-09:00 every day, but a yearly exception ends at midnight", chainWeek, []officehours.Exception{{Date: christmas, Spans: spans(t, "00:00-24:00")}}, "2025-06-01 13:00 +01:00", "2025-12-26 00:00 +00:00"},
 		{"always open but a yearly exception from noon", alwaysWeek, []officehours.Exception{{Date: officehours.Date{Month: 12, Day: 25}, Spans: spans(t, "12:00-00:00")}}, "2025-06-01 13:00 +01:00", "2025-12-25 00:00 +00:00"},
 	}
 	for _, tt := range tests {
