@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// The instants a schedule covers, in Unix seconds: [0001-01-01, 10000-01-01) UTC.
+// The instants a schedule covers, in Unix seconds: from 0001-01-01 to
+// 10000-01-01 UTC.
 const (
 	firstSec int64 = -62135596800
 	endSec   int64 = 253402300800
