@@ -19,16 +19,20 @@ const blockSec = 28 * daySec
 
 // window is an immutable table of the open intervals of [lo, hi), in Unix
 // seconds: the schedule is open in [edges[0], edges[1]), [edges[2],
-// edges[3]), … and closed elsewhere in [lo, hi).
+// edges[3]), … and closed elsewhere in [lo, hi). lo and hi are whole UTC
+// days apart; day[k] is the index of the first edge at or after lo + k days,
+// so that a lookup only searches the edges of one day.
 type window struct {
 	lo, hi int64
 	edges  []int64
+	day    []int32
 }
 
-// count returns how many edges are at or before sec; it is odd exactly when
-// the schedule is open at sec.
+// count returns how many edges are at or before sec, for sec in [lo, hi);
+// it is odd exactly when the schedule is open at sec.
 func (w *window) count(sec int64) int {
-	lo, hi := 0, len(w.edges)
+	k := (sec - w.lo) / daySec
+	lo, hi := int(w.day[k]), int(w.day[k+1])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if w.edges[m] <= sec {
@@ -62,6 +66,15 @@ func (s *Schedule) window(sec int64) *window {
 		})
 		return true
 	})
+	w.day = make([]int32, (w.hi-w.lo)/daySec+1)
+	i := 0
+	for k := range w.day {
+		for i < len(w.edges) && w.edges[i] < w.lo+int64(k)*daySec {
+			i++
+		}
+		w.day[k] = int32(i)
+	}
+	w.day[len(w.day)-1] = int32(len(w.edges))
 	s.cache.Store(w)
 	return w
 }
