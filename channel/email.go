@@ -111,7 +111,7 @@ func (e EmailFields) validate() error {
 			return err
 		}
 	}
-	if err := fieldError("Email.MessageID", badID(e.MessageID, notInToken)); err != nil {
+	if err := fieldError("Email.MessageID", badToken(e.MessageID)); err != nil {
 		return err
 	}
 	if err := validIDs("Email.InReplyTo", e.InReplyTo); err != nil {
@@ -131,7 +131,7 @@ func validIDs(field string, ids []string) error {
 		return fieldError(field, fmt.Sprintf("holds %d message IDs, more than %d", len(ids), MaxMessageIDs))
 	}
 	for i, id := range ids {
-		if r := badID(id, notInToken); r != "" {
+		if r := badToken(id); r != "" {
 			return fieldError(fmt.Sprintf("%s[%d]", field, i), r)
 		}
 	}
