@@ -2,6 +2,7 @@ package officehours_test
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -349,5 +350,36 @@ func TestConcurrentUse(t *testing.T) {
 		if !a.Equal(b) {
 			t.Errorf("NextOpen(%v) = %v after concurrent use, %v on a fresh schedule", q, a, b)
 		}
+	}
+}
+
+// TestLastDayOfLeapYear covers go.dev/issue/81583: in the last UTC day of a
+// leap year served by a zone's TZ rule, ZoneBounds reports an end before the
+// instant. The walk must still see one period to the next real change, and
+// answer right across that day.
+func TestLastDayOfLeapYear(t *testing.T) {
+	t.Parallel()
+	ny := load(t, "America/New_York")
+	s, err := officehours.New(ny, officehours.Week{}, officehours.Exception{Date: officehours.Date{Month: 1, Day: 1}, Spans: spans(t, "00:00-01:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := instant(t, "2040-12-31T12:00:00Z")
+	if end := officehours.ZoneEnd(s, q); end.Sub(q) < time.Hour {
+		t.Errorf("period at %v ends at %v: stepping by seconds", q, end)
+	}
+	if end, want := officehours.ZoneEnd(s, instant(t, "2041-06-01T00:00:00Z")), instant(t, "2041-11-03T06:00:00Z"); !end.Equal(want) {
+		t.Errorf("period in June 2041 ends at %v, want %v", end, want)
+	}
+	got := intervals(t, s, instant(t, "2040-06-01T00:00:00Z"), instant(t, "2045-01-02T00:00:00Z"))
+	var want []string
+	for y := 2041; y <= 2045; y++ {
+		want = append(want, fmt.Sprintf("%d-01-01 00:00 -05:00 – %d-01-01 01:00 -05:00", y, y))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("open intervals (-want +got)\n%s", diff)
+	}
+	if got := officehours.OpenBetweenUncached(s, instant(t, "2040-06-01T00:00:00Z"), instant(t, "2045-06-01T00:00:00Z")); got != 5*time.Hour {
+		t.Errorf("OpenBetween = %v, want 5h", got)
 	}
 }

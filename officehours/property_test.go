@@ -47,7 +47,7 @@ type fixture struct {
 
 func drawFixture(t *rapid.T) fixture {
 	var f fixture
-	f.loc = must(time.LoadLocation(rapid.SampledFrom(propertyZones).Draw(t, "zone")))
+	f.loc = must(loadZone(rapid.SampledFrom(propertyZones).Draw(t, "zone")))
 	day := time.Date(rapid.IntRange(1975, 2045).Draw(t, "year"), 1, 1, 0, 0, 0, 0, time.UTC).
 		AddDate(0, 0, rapid.IntRange(0, 364).Draw(t, "day"))
 	f.start = day

@@ -84,18 +84,47 @@ func (s *Schedule) window(sec int64) *window {
 // false.
 func (c *compiled) periods(from, to int64, fn func(u, v, off int64) bool) {
 	for u := from; u < to; {
-		t := time.Unix(u, 0).In(c.loc)
-		_, off := t.Zone()
-		_, end := t.ZoneBounds()
-		v := to
-		if !end.IsZero() {
-			v = min(v, max(end.Unix(), u+1))
-		}
-		if !fn(u, v, int64(off)) {
+		off, end := c.zone(u)
+		v := min(to, end)
+		if !fn(u, v, off) {
 			return
 		}
 		u = v
 	}
+}
+
+// zone returns the UTC offset at sec and the end of the period in which it
+// holds (math.MaxInt64 when it holds for ever).
+func (c *compiled) zone(sec int64) (off, end int64) {
+	t := time.Unix(sec, 0).In(c.loc)
+	_, o := t.Zone()
+	off = int64(o)
+	switch _, e := t.ZoneBounds(); {
+	case e.IsZero():
+		return off, math.MaxInt64
+	case e.Unix() > sec:
+		return off, e.Unix()
+	}
+	// In the last UTC day of a leap year that the zone's TZ rule serves,
+	// ZoneBounds reports an end before sec (go.dev/issue/81583). Find the
+	// next change within a day by bisection, or else take the day.
+	lo, hi := sec, sec+daySec
+	if c.offsetAt(hi) == off {
+		return off, hi
+	}
+	for hi-lo > 1 { // offset off at lo, another at hi
+		if m := lo + (hi-lo)/2; c.offsetAt(m) == off {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return off, hi
+}
+
+func (c *compiled) offsetAt(sec int64) int64 {
+	_, off := time.Unix(sec, 0).In(c.loc).Zone()
+	return int64(off)
 }
 
 // limit returns the instant after which a search from sec may stop: one
