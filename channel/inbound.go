@@ -155,33 +155,46 @@ func badToken(s string) string {
 }
 
 // plainToken reports whether every byte of s is printable ASCII other than
-// space, "<" and ">": above 0x20, below 0x7f, and neither 0x3c nor 0x3e.
+// space, "<" and ">": above 0x20, below 0x7f, and neither 0x3c nor 0x3e. It
+// reads eight bytes at a time; the last eight may overlap the word before.
 func plainToken(s string) bool {
+	n := len(s)
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if notInToken[s[i]] {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < n-8; i += 8 {
+		if !plainWord(s[i:]) {
+			return false
+		}
+	}
+	return plainWord(s[n-8:])
+}
+
+// plainWord is plainToken for the first eight bytes of s.
+func plainWord(s string) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; len(s) >= 8; s = s[8:] {
-		x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		// With no high bit set in x (a non-ASCII byte), a byte is bad when
-		// subtracting 0x21 borrows from it (a control byte or space), when
-		// adding 1 carries into its high bit (0x7f), or when it is zero after
-		// XOR with "<" or ">" (subtracting 1 borrows from it).
-		below, lt, gt := x-ones*0x21, x^(ones*'<'), x^(ones*'>')
-		if (x|below&^x|(x+ones)|(lt-ones)&^lt|(gt-ones)&^gt)&highs != 0 {
-			return false
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		if notInToken[s[i]] {
-			return false
-		}
-	}
-	return true
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	// With no high bit set in x (a non-ASCII byte), a byte is bad when
+	// subtracting 0x21 borrows from it (a control byte or space), when adding
+	// 1 carries into its high bit (0x7f), or when it is zero after XOR with
+	// "<" or ">" (subtracting 1 borrows from it).
+	below, lt, gt := x-ones*0x21, x^(ones*'<'), x^(ones*'>')
+	return (x|below&^x|(x+ones)|(lt-ones)&^lt|(gt-ones)&^gt)&highs == 0
 }
 
 // badText says what is wrong with free text, or "" when nothing is: it must
 // be valid UTF-8 without NUL bytes (which no SQL text column stores).
 func badText(s string) string {
 	switch {
+	case s == "":
+		return ""
 	case !utf8.ValidString(s):
 		return "not valid UTF-8"
 	case strings.IndexByte(s, 0) >= 0:
@@ -206,7 +219,10 @@ func badAddress(s string) string {
 // [*FieldError] naming it (it matches [ErrInvalid]). [Route] calls it first,
 // so a host need not, except to refuse a message before opening a
 // transaction.
-func (in Inbound) Validate() error {
+func (in Inbound) Validate() error { return in.validate() }
+
+// validate is Validate without copying in, for Route's hot path.
+func (in *Inbound) validate() error {
 	if !in.Kind.Valid() {
 		return fieldError("Kind", fmt.Sprintf("%s is not webchat, email or sms", in.Kind))
 	}
@@ -228,7 +244,7 @@ func (in Inbound) Validate() error {
 	}
 }
 
-func (w WebChatFields) validate(hasProfile bool) error {
+func (w *WebChatFields) validate(hasProfile bool) error {
 	if err := fieldError("WebChat.Conversation", badID(w.Conversation, controlBytes)); err != nil {
 		return err
 	}
@@ -243,7 +259,7 @@ func (w WebChatFields) validate(hasProfile bool) error {
 	return nil
 }
 
-func (s SMSFields) validate() error {
+func (s *SMSFields) validate() error {
 	if err := canonical("SMS.From", s.From, NormalizePhone); err != nil {
 		return err
 	}

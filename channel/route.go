@@ -167,7 +167,7 @@ func WithKeywords(set KeywordSet) Option {
 // known is returned wrapped, and so is a ticket it returns with an invalid
 // status (a [*FieldError] naming "Lookup").
 func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.validate(); err != nil {
 		return Decision{}, err
 	}
 	if known == nil {
@@ -188,16 +188,16 @@ func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 		if word, class, ok := o.keywords.Match(in.Body); ok {
 			return Decision{Action: Keyword, Keyword: word, KeywordClass: class}, nil
 		}
-		return byThread(in, known)
+		return byThread(&in, known)
 	case WebChat:
-		return byThread(in, known)
+		return byThread(&in, known)
 	default:
-		return byReference(in, known)
+		return byReference(&in, known)
 	}
 }
 
 // byThread routes a message of a channel that keys tickets by thread.
-func byThread(in Inbound, known Lookup) (Decision, error) {
+func byThread(in *Inbound, known Lookup) (Decision, error) {
 	key := in.ThreadKey()
 	t, found, err := known.Thread(in.Kind, key)
 	if err != nil {
@@ -210,8 +210,8 @@ func byThread(in Inbound, known Lookup) (Decision, error) {
 }
 
 // byReference routes an email.
-func byReference(in Inbound, known Lookup) (Decision, error) {
-	e := in.Email
+func byReference(in *Inbound, known Lookup) (Decision, error) {
+	e := &in.Email
 	auto := e.auto()
 	if auto == Bounce {
 		return Decision{Action: Drop, Auto: Bounce}, nil
@@ -239,7 +239,7 @@ func byReference(in Inbound, known Lookup) (Decision, error) {
 
 // references yields the IDs that e refers to in the order Route asks about
 // them: In-Reply-To in order, then References newest first.
-func (e EmailFields) references() iter.Seq[string] {
+func (e *EmailFields) references() iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for _, id := range e.InReplyTo {
 			if !yield(id) {
