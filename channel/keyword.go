@@ -56,23 +56,13 @@ type KeywordSet struct {
 	words map[string]KeywordClass // normal form → class
 }
 
-var defaultKeywords = func() KeywordSet {
-	var s KeywordSet
-	for _, c := range []struct {
-		class KeywordClass
-		words []string
-	}{
-		{OptOut, []string{"STOP", "END", "CANCEL", "UNSUBSCRIBE", "QUIT", "STOPALL", "REVOKE", "OPTOUT"}},
-		{Help, []string{"HELP", "INFO"}},
-		{OptIn, []string{"START", "YES", "UNSTOP"}},
-	} {
-		var err error
-		if s, err = s.With(c.class, c.words...); err != nil {
-			panic(err) // unreachable: the words above are valid
-		}
-	}
-	return s
-}()
+// defaultKeywords is shared by every caller: a KeywordSet is never changed.
+var defaultKeywords = KeywordSet{map[string]KeywordClass{
+	"STOP": OptOut, "END": OptOut, "CANCEL": OptOut, "UNSUBSCRIBE": OptOut,
+	"QUIT": OptOut, "STOPALL": OptOut, "REVOKE": OptOut, "OPTOUT": OptOut,
+	"HELP": Help, "INFO": Help,
+	"START": OptIn, "YES": OptIn, "UNSTOP": OptIn,
+}}
 
 // DefaultKeywords returns the usual keyword set: STOP, END, CANCEL,
 // UNSUBSCRIBE, QUIT, STOPALL, REVOKE and OPTOUT opt out; HELP and INFO ask

@@ -163,9 +163,13 @@ func WithKeywords(set KeywordSet) Option {
 // when snoozed (Wake), however long ago that was; an automatic email (see
 // [Auto]) joins without either.
 //
-// An invalid in is a [*FieldError] from [Inbound.Validate]. A failure of
-// known is returned wrapped, and so is a ticket it returns with an invalid
-// status (a [*FieldError] naming "Lookup").
+// Keyword texts and bounces are not filed, so a second delivery of one gets
+// the same decision again; the host's subscription system must be
+// idempotent, as it must be for any retried webhook.
+//
+// An invalid in is a [*FieldError] from [Inbound.Validate]. An error of known
+// is returned wrapped (errors.Is still finds it), and a ticket from known
+// with an invalid status is a [*FieldError] naming "Lookup".
 func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 	if err := in.validate(); err != nil {
 		return Decision{}, err
@@ -273,10 +277,7 @@ func join(kind Kind, t TicketRef, auto Auto) (Decision, error) {
 	return d, nil
 }
 
-// lookupError wraps an error of a Lookup method; nil stays nil.
+// lookupError wraps an error of a Lookup method.
 func lookupError(err error, what, key string) error {
-	if err == nil {
-		return nil
-	}
 	return fmt.Errorf("channel: looking up the %s %q: %w", what, key, err)
 }
