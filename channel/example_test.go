@@ -11,75 +11,24 @@ import (
 	"github.com/routedesk/routedesk/status"
 )
 
-// tickets is the smallest Lookup: what the inbox's in-memory store keeps,
-// one index per question Route asks.
-type tickets struct {
-	byNumber  map[int64]channel.TicketRef
-	byThread  map[string]int64 // "kind thread-key" → ticket
-	byMessage map[string]int64 // "kind message-key" → ticket
-}
-
-func (t *tickets) find(n int64, ok bool) (channel.TicketRef, bool, error) {
-	return t.byNumber[n], ok, nil
-}
-
-func (t *tickets) Message(k channel.Kind, id string) (channel.TicketRef, bool, error) {
-	n, ok := t.byMessage[k.String()+" "+id]
-	return t.find(n, ok)
-}
-
-func (t *tickets) Thread(k channel.Kind, key string) (channel.TicketRef, bool, error) {
-	n, ok := t.byThread[k.String()+" "+key]
-	return t.find(n, ok)
-}
-
-func (t *tickets) Ticket(n int64) (channel.TicketRef, bool, error) {
-	r, ok := t.byNumber[n]
-	return r, ok, nil
-}
-
-// receive routes in and applies the decision, as package inbox does.
-func (t *tickets) receive(in channel.Inbound) channel.Decision {
-	d, err := channel.Route(in, t)
+// receive routes in against store and files it as package inbox does (see
+// memStore.apply).
+func receive(store *memStore, in channel.Inbound) channel.Decision {
+	d, err := channel.Route(in, store)
 	if err != nil {
 		panic(err)
 	}
-	n := d.Ticket.Number
-	switch d.Action {
-	case channel.New:
-		n = int64(len(t.byNumber) + 1)
-		t.byNumber[n] = channel.TicketRef{Number: n, Kind: in.Kind, Status: status.Open, Customer: in.CustomerKey()}
-		if key := in.ThreadKey(); key != "" {
-			t.byThread[in.Kind.String()+" "+key] = n
-		}
-	case channel.Append, channel.Reopen, channel.Wake:
-		if e, ok := d.Event(); ok {
-			r := t.byNumber[n]
-			r.Status, _ = status.Next(r.Status, e)
-			t.byNumber[n] = r
-		}
-	default:
-		return d
+	if _, err := store.apply(in, d); err != nil {
+		panic(err)
 	}
-	t.byMessage[in.Kind.String()+" "+in.MessageKey()] = n
 	return d
-}
-
-func (t *tickets) close(n int64) {
-	r := t.byNumber[n]
-	r.Status = status.Closed
-	t.byNumber[n] = r
-}
-
-func newTickets() *tickets {
-	return &tickets{byNumber: map[int64]channel.TicketRef{}, byThread: map[string]int64{}, byMessage: map[string]int64{}}
 }
 
 // One customer texting: the first text opens the ticket, every later one
 // joins it and reopens it when closed, a keyword makes no ticket, and a
 // second delivery adds nothing.
 func Example() {
-	inbox := newTickets()
+	store := newMemStore()
 	from, _ := channel.NormalizePhone("+44 7911 123456")
 	sms := func(id, body string) channel.Inbound {
 		return channel.Inbound{Kind: channel.SMS, Body: body,
@@ -96,12 +45,12 @@ func Example() {
 		}
 	}
 
-	show(inbox.receive(sms("SM1", "Hi, where is my parcel?")))
-	show(inbox.receive(sms("SM2", "It was due on Monday")))
-	inbox.close(1)
-	show(inbox.receive(sms("SM3", "Still nothing!")))
-	show(inbox.receive(sms("SM3", "Still nothing!")))
-	show(inbox.receive(sms("SM4", " stop ")))
+	show(receive(store, sms("SM1", "Hi, where is my parcel?")))
+	show(receive(store, sms("SM2", "It was due on Monday")))
+	store.setStatus(1, status.Closed)
+	show(receive(store, sms("SM3", "Still nothing!")))
+	show(receive(store, sms("SM3", "Still nothing!")))
+	show(receive(store, sms("SM4", " stop ")))
 	// Output:
 	// new
 	// append 1
@@ -113,15 +62,15 @@ func Example() {
 // Web chat: each conversation is its own ticket, even for the same visitor,
 // and a closed one never reopens.
 func ExampleRoute_webChat() {
-	inbox := newTickets()
-	chat := func(conversation, body string) channel.Inbound {
+	store := newMemStore()
+	message := func(conversation, body string) channel.Inbound {
 		return channel.Inbound{Kind: channel.WebChat, Body: body,
 			WebChat: channel.WebChatFields{Conversation: conversation, Visitor: "visitor-7"}}
 	}
-	fmt.Println(inbox.receive(chat("conv-1", "Hello")).Action)
-	fmt.Println(inbox.receive(chat("conv-2", "Hello from another tab")).Action)
-	inbox.close(1)
-	fmt.Println(inbox.receive(chat("conv-1", "One more question")).Action)
+	fmt.Println(receive(store, message("conv-1", "Hello")).Action)
+	fmt.Println(receive(store, message("conv-2", "Hello from another tab")).Action)
+	store.setStatus(1, status.Closed)
+	fmt.Println(receive(store, message("conv-1", "One more question")).Action)
 	// Output:
 	// new
 	// new
@@ -131,8 +80,8 @@ func ExampleRoute_webChat() {
 // Email: a reply threads by the Message-IDs it refers to, and reopens its
 // ticket however long ago it closed. The header comes from net/mail.
 func ExampleParseEmail() {
-	inbox := newTickets()
-	receive := func(raw string) channel.Decision {
+	store := newMemStore()
+	deliver := func(raw string) channel.Decision {
 		msg, err := mail.ReadMessage(strings.NewReader(raw))
 		if err != nil {
 			panic(err)
@@ -141,20 +90,20 @@ func ExampleParseEmail() {
 		if err != nil {
 			panic(err)
 		}
-		return inbox.receive(channel.Inbound{Kind: channel.Email, Body: "…", Email: e})
+		return receive(store, channel.Inbound{Kind: channel.Email, Body: "…", Email: e})
 	}
 
-	first := receive("From: Ann <ann@example.com>\r\nSubject: Order 1001\r\nMessage-ID: <a1@example.com>\r\n\r\n")
+	first := deliver("From: Ann <ann@example.com>\r\nSubject: Order 1001\r\nMessage-ID: <a1@example.com>\r\n\r\n")
 	fmt.Println(first.Action)
-	inbox.close(1)
+	store.setStatus(1, status.Closed)
 
 	// A year later Ann answers the thread. Her mailer folded References.
-	again := receive("From: ann@example.com\r\nSubject: Re: Order 1001\r\nMessage-ID: <a2@example.com>\r\n" +
+	again := deliver("From: ann@example.com\r\nSubject: Re: Order 1001\r\nMessage-ID: <a2@example.com>\r\n" +
 		"References: <a1@example.com>\r\n <reply-1@shop.example>\r\n\r\n")
 	fmt.Println(again.Action, again.Ticket.Number)
 
 	// The same subject without a reference is a new thread.
-	fmt.Println(receive("From: ann@example.com\r\nSubject: Order 1001\r\nMessage-ID: <a3@example.com>\r\n\r\n").Action)
+	fmt.Println(deliver("From: ann@example.com\r\nSubject: Order 1001\r\nMessage-ID: <a3@example.com>\r\n\r\n").Action)
 	// Output:
 	// new
 	// reopen 1
