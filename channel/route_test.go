@@ -291,12 +291,10 @@ func TestRouteSMS(t *testing.T) {
 			want:  channel.Decision{Action: channel.Wake, Ticket: ticket(status.Snoozed)},
 		},
 		{
-			name: "the ticket is the number's, whatever profile the host names",
-			setup: func(m *memStore) {
-				customer(m, status.Open)
-			},
-			in:   withProfile(text(phone, "SM1", "hello"), "p1"),
-			want: channel.Decision{Action: channel.Append, Ticket: ticket(status.Open)},
+			name:  "the ticket is the number's, whatever profile the host names",
+			setup: func(m *memStore) { customer(m, status.Open) },
+			in:    withProfile(text(phone, "SM1", "hello"), "p1"),
+			want:  channel.Decision{Action: channel.Append, Ticket: ticket(status.Open)},
 		},
 		{
 			name:  "a keyword with spaces and lower case makes no ticket",
@@ -313,11 +311,6 @@ func TestRouteSMS(t *testing.T) {
 			name: "help",
 			in:   text(phone, "SM1", "help"),
 			want: channel.Decision{Action: channel.Keyword, Keyword: "HELP", KeywordClass: channel.Help},
-		},
-		{
-			name: "start",
-			in:   text(phone, "SM1", "Start"),
-			want: channel.Decision{Action: channel.Keyword, Keyword: "START", KeywordClass: channel.OptIn},
 		},
 		{
 			name:  "a keyword inside a sentence is a message",
