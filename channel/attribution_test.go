@@ -66,17 +66,19 @@ func TestAttributeErrors(t *testing.T) {
 	t.Parallel()
 	good := channel.Sent{ID: "c1", Origin: channel.Campaign, At: sent0}
 	for _, tc := range []struct {
+		at       time.Time
 		received []channel.Sent
 		window   time.Duration
 		field    string
 	}{
-		{[]channel.Sent{good}, -time.Second, "window"},
-		{[]channel.Sent{good, {Origin: channel.Flow, At: sent0}}, 0, "received[1].ID"},
-		{[]channel.Sent{{ID: "x\n", Origin: channel.Flow, At: sent0}}, 0, "received[0].ID"},
-		{[]channel.Sent{{ID: "f1", At: sent0}}, 0, "received[0].Origin"},
-		{[]channel.Sent{{ID: "f1", Origin: channel.Flow}}, 0, "received[0].At"},
+		{time.Time{}, []channel.Sent{good}, 0, "at"},
+		{sent0, []channel.Sent{good}, -time.Second, "window"},
+		{sent0, []channel.Sent{good, {Origin: channel.Flow, At: sent0}}, 0, "received[1].ID"},
+		{sent0, []channel.Sent{{ID: "x\n", Origin: channel.Flow, At: sent0}}, 0, "received[0].ID"},
+		{sent0, []channel.Sent{{ID: "f1", At: sent0}}, 0, "received[0].Origin"},
+		{sent0, []channel.Sent{{ID: "f1", Origin: channel.Flow}}, 0, "received[0].At"},
 	} {
-		s, ok, err := channel.Attribute(sent0, tc.received, tc.window)
+		s, ok, err := channel.Attribute(tc.at, tc.received, tc.window)
 		var fe *channel.FieldError
 		if !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, channel.ErrInvalid) || ok || s != (channel.Sent{}) {
 			t.Errorf("Attribute(%+v, %v) = %+v, %v, %v; want a *FieldError naming %s", tc.received, tc.window, s, ok, err, tc.field)

@@ -55,13 +55,13 @@ type EmailFields struct {
 func ParseEmail(header func(name string) string) (EmailFields, error) {
 	from, err := mail.ParseAddress(header("From"))
 	if err != nil {
-		return EmailFields{}, fieldError("Email.From", fmt.Sprintf("%q is not one address: %v", header("From"), err))
+		return EmailFields{}, fieldError("Email.From", fmt.Sprintf("%q is not one address: %v", cut(header("From")), err))
 	}
 	var to []string
 	if v := header("To"); strings.TrimSpace(v) != "" {
 		list, err := mail.ParseAddressList(v)
 		if err != nil {
-			return EmailFields{}, fieldError("Email.To", fmt.Sprintf("%q is not a list of addresses: %v", v, err))
+			return EmailFields{}, fieldError("Email.To", fmt.Sprintf("%q is not a list of addresses: %v", cut(v), err))
 		}
 		for _, a := range list {
 			to = append(to, a.Address)
@@ -94,6 +94,8 @@ func ParseEmail(header func(name string) string) (EmailFields, error) {
 	return e, nil
 }
 
+// decodeHeader decodes the RFC 2047 encoded words of s, or returns s when
+// their charset is unknown.
 func decodeHeader(s string) string {
 	d, err := new(mime.WordDecoder).DecodeHeader(s)
 	if err != nil {
@@ -126,6 +128,7 @@ func (e *EmailFields) validate() error {
 	return fieldError("Email.Subject", badText(e.Subject))
 }
 
+// validIDs checks a list of message IDs, naming the first bad one.
 func validIDs(field string, ids []string) error {
 	if len(ids) > MaxMessageIDs {
 		return fieldError(field, fmt.Sprintf("holds %d message IDs, more than %d", len(ids), MaxMessageIDs))

@@ -155,7 +155,7 @@ func canonical(field, s string, normalize func(string) (string, error)) error {
 		return wrapField(field, err)
 	}
 	if n != s {
-		return fieldError(field, fmt.Sprintf("%q is not in normal form: normalise it first (to %q)", s, n))
+		return fieldError(field, fmt.Sprintf("%q is not in normal form: normalise it first (to %q)", cut(s), n))
 	}
 	return nil
 }

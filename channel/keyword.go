@@ -71,11 +71,11 @@ var defaultKeywords = KeywordSet{map[string]KeywordClass{
 func DefaultKeywords() KeywordSet { return defaultKeywords }
 
 // With returns a copy of s in which each of words is a keyword of class,
-// whether it was in s (of any class) or not. Words are kept in normal form
-// (see [KeywordSet]), which must be 1 to 32 bytes of letters and digits;
-// anything else is a [*SyntaxError] and class must be valid, or the error is
-// a [*FieldError]. On error s is returned unchanged. To replace the whole
-// set, start from the zero KeywordSet.
+// whether it was in s (of any class) or not. Each word, in normal form (see
+// [KeywordSet]), must be 1 to 32 bytes of letters and digits, or the error is
+// a [*SyntaxError]; an invalid class is a [*FieldError]. On error s is
+// returned unchanged. To replace the whole set, start from the zero
+// KeywordSet.
 func (s KeywordSet) With(class KeywordClass, words ...string) (KeywordSet, error) {
 	if !class.Valid() {
 		return s, fieldError("class", class.String())
