@@ -95,7 +95,7 @@ func (d *data) ticketOut(n int64, t *ticket) inbox.Ticket {
 	return inbox.Ticket{
 		Number: n, Channel: t.channel, Customer: t.customer, Key: t.key, Subject: t.subject,
 		Status: t.status, Assignee: d.assignees.value(t.assignee), Tags: slices.Clone(d.tagSets.value(t.tags)),
-		Unread: t.unread,
+		Unread:    t.unread,
 		CreatedAt: decodeTime(t.created), ActiveAt: decodeTime(t.active), SnoozedUntil: decodeTime(t.snoozed),
 		FirstResponseAt: decodeTime(t.responded), ClosedAt: decodeTime(t.closed),
 	}
