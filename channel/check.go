@@ -67,7 +67,7 @@ func badToken(s string) string {
 
 // plainToken reports whether every byte of s is printable ASCII other than
 // space, "<" and ">": above 0x20, below 0x7f, and neither 0x3c nor 0x3e. It
-// reads eight bytes at a time; the last eight may overlap the word before.
+// reads eight bytes at a time; the last word may overlap the one before.
 func plainToken(s string) bool {
 	n := len(s)
 	if n < 8 {
@@ -78,26 +78,25 @@ func plainToken(s string) bool {
 		}
 		return true
 	}
-	for i := 0; i < n-8; i += 8 {
-		if !plainWord(s[i:]) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i := 0; ; i += 8 {
+		i = min(i, n-8)
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		// With no high bit set in x (a non-ASCII byte), a byte is bad when
+		// subtracting 0x21 borrows from it (a control byte or space), when
+		// adding 1 carries into its high bit (0x7f), or when it is zero after
+		// setting bit 1 and XOR with ">" (it was "<" or ">"; subtracting 1
+		// borrows from it).
+		below, angle := x-ones*0x21, (x|ones*0x02)^(ones*'>')
+		if (x|below&^x|(x+ones)|(angle-ones)&^angle)&highs != 0 {
 			return false
 		}
+		if i == n-8 {
+			return true
+		}
 	}
-	return plainWord(s[n-8:])
-}
-
-// plainWord is plainToken for the first eight bytes of s.
-func plainWord(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	_ = s[7]
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	// With no high bit set in x (a non-ASCII byte), a byte is bad when
-	// subtracting 0x21 borrows from it (a control byte or space), when adding
-	// 1 carries into its high bit (0x7f), or when it is zero after XOR with
-	// "<" or ">" (subtracting 1 borrows from it).
-	below, lt, gt := x-ones*0x21, x^(ones*'<'), x^(ones*'>')
-	return (x|below&^x|(x+ones)|(lt-ones)&^lt|(gt-ones)&^gt)&highs == 0
 }
 
 // badText says what is wrong with free text, or "" when nothing is: it must
