@@ -11,8 +11,9 @@ import (
 func plainByte(c byte) bool { return c > ' ' && c < 0x7f && c != '<' && c != '>' }
 
 // TestPlainTokenEveryByte puts every byte value at every place of strings of
-// up to 24 bytes, which covers each byte lane of each eight-byte word and the
-// tail, and checks plainToken against its definition.
+// up to 24 bytes, which covers the short strings read byte by byte and each
+// byte lane of each eight-byte word, the overlapping last one included, and
+// checks plainToken against its definition.
 func TestPlainTokenEveryByte(t *testing.T) {
 	t.Parallel()
 	for n := 1; n <= 24; n++ {
