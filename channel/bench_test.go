@@ -44,6 +44,20 @@ func lateReply(references int) channel.Inbound {
 	return email("ann@example.com", fmt.Sprintf("new.%d@example.com", references), nil, refs, "Re: order")
 }
 
+// eachSize runs bench as the sub-benchmarks refs=1, refs=10 and refs=50, on
+// the store of a million Message-IDs and the lateReply of that many
+// references.
+func eachSize(b *testing.B, bench func(b *testing.B, m *memStore, in channel.Inbound)) {
+	m := millionIDs()
+	for _, n := range []int{1, 10, 50} {
+		in := lateReply(n)
+		b.Run(fmt.Sprintf("refs=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			bench(b, m, in)
+		})
+	}
+}
+
 // BenchmarkThreadLookup resolves an email's ticket from References of 1, 10
 // and 50 IDs against 1M known Message-IDs, through Route and the map store
 // that inbox's memstore is shaped like, in the worst case of lateReply. The
@@ -52,19 +66,14 @@ func lateReply(references int) channel.Inbound {
 // lookup per reference, the decision. The goal is 150 ns + 50 ns per
 // reference.
 func BenchmarkThreadLookup(b *testing.B) {
-	m := millionIDs()
-	for _, n := range []int{1, 10, 50} {
-		in := lateReply(n)
-		b.Run(fmt.Sprintf("refs=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				d, err := channel.Route(in, m)
-				if err != nil || d.Action != channel.Reopen || d.Ticket.Number != rootTicket {
-					b.Fatalf("Route = %+v, %v", d, err)
-				}
+	eachSize(b, func(b *testing.B, m *memStore, in channel.Inbound) {
+		for b.Loop() {
+			d, err := channel.Route(in, m)
+			if err != nil || d.Action != channel.Reopen || d.Ticket.Number != rootTicket {
+				b.Fatalf("Route = %+v, %v", d, err)
 			}
-		})
-	}
+		}
+	})
 }
 
 // BenchmarkThreadLookupFloor makes only the map lookups that
@@ -72,23 +81,18 @@ func BenchmarkThreadLookup(b *testing.B) {
 // reference), with no validation and no decision: the floor under Route on
 // the same machine and in the same run.
 func BenchmarkThreadLookupFloor(b *testing.B) {
-	m := millionIDs()
-	for _, n := range []int{1, 10, 50} {
-		in := lateReply(n)
-		b.Run(fmt.Sprintf("refs=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				m.Message(channel.Email, in.Email.MessageID)
-				refs := in.Email.References
-				for i := len(refs) - 1; i >= 0; i-- {
-					if t, found, _ := m.Message(channel.Email, refs[i]); found {
-						if t.Number != rootTicket {
-							b.Fatalf("ticket %d", t.Number)
-						}
-						break
+	eachSize(b, func(b *testing.B, m *memStore, in channel.Inbound) {
+		for b.Loop() {
+			m.Message(channel.Email, in.Email.MessageID)
+			refs := in.Email.References
+			for i := len(refs) - 1; i >= 0; i-- {
+				if t, found, _ := m.Message(channel.Email, refs[i]); found {
+					if t.Number != rootTicket {
+						b.Fatalf("ticket %d", t.Number)
 					}
+					break
 				}
 			}
-		})
-	}
+		}
+	})
 }
