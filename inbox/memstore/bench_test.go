@@ -31,6 +31,7 @@ const (
 // over benchAgents agents, the rest unassigned.
 type fixture struct {
 	store   *Store
+	rng     *rand.Rand // draws the IDs of new tickets
 	tickets int
 	// bytesPerTicket is the heap the inbox took per ticket after a GC, its
 	// message bodies excluded.
@@ -51,16 +52,15 @@ func benchFixture(b *testing.B, n int) *fixture {
 		return f
 	}
 	start := time.Now()
-	f := &fixture{store: New(), tickets: n}
+	f := &fixture{store: New(), rng: rand.New(rand.NewPCG(1, uint64(n))), tickets: n}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	const batch = 1000
 	for first := 0; first < n; first += batch {
 		err := f.store.Update(context.Background(), benchInbox, func(tx inbox.Tx) error {
 			for i := first; i < min(n, first+batch); i++ {
-				if err := addTypicalTicket(tx, rng, i); err != nil {
+				if err := addTypicalTicket(tx, f.rng, i); err != nil {
 					return err
 				}
 			}
@@ -110,7 +110,7 @@ func addTypicalTicket(tx inbox.Tx, rng *rand.Rand, i int) error {
 		t.Status, t.ClosedAt = status.Closed, at.Add(time.Hour)
 	}
 	agent := ""
-	if i%10 != 9 {
+	if rng.IntN(10) != 0 {
 		agent = agents[i%benchAgents]
 	}
 	t.Assignee = agent
@@ -148,39 +148,95 @@ func addTypicalTicket(tx inbox.Tx, rng *rand.Rand, i int) error {
 func ulid(rng *rand.Rand) string {
 	const digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 	b := make([]byte, 26)
-	for i := range b {
-		b[i] = digits[rng.IntN(len(digits))]
+	for i := 0; i < len(b); i += 12 {
+		for r, j := rng.Uint64(), i; j < min(i+12, len(b)); r, j = r>>5, j+1 {
+			b[j] = digits[r&31]
+		}
 	}
 	return string(b)
 }
 
+// The sizes of the benchmarks' fixtures.
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"10k", 10_000}, {"1M", 1_000_000}}
+
+// viewFilter is the first page of My inbox of an agent (i even) or of
+// Unassigned (i odd): the standard views BenchmarkView lists, one per op.
+func viewFilter(i int) inbox.Filter {
+	f := inbox.Filter{Statuses: []status.Status{status.Open}, Assignee: new(string), Limit: 50}
+	if i%2 == 0 {
+		f.Assignee = &agents[i/2%benchAgents]
+	}
+	return f
+}
+
+// BenchmarkView lists the first page (50 tickets) of My inbox and of
+// Unassigned in turn, one page per op, through the indexes; its fullscan
+// benchmark lists the same pages by checking every ticket and sorting the
+// matches, what the indexes save.
 func BenchmarkView(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		n    int
-	}{{"10k", 10_000}, {"1M", 1_000_000}} {
-		b.Run("tickets="+size.name, func(b *testing.B) {
-			f := benchFixture(b, size.n)
-			b.ReportMetric(f.bytesPerTicket, "bytes/ticket")
-			_ = slices.Clone([]int{})
-		})
+	for _, size := range benchSizes {
+		for _, bench := range []struct {
+			name string
+			page func(tx inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error)
+		}{
+			{"", func(tx inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error) { return tx.Tickets(f) }},
+			{"/fullscan", func(tx inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error) { return scan(tx.(*readTx).d, f), nil }},
+		} {
+			b.Run("tickets="+size.name+bench.name, func(b *testing.B) {
+				f := benchFixture(b, size.n)
+				if bench.name == "" {
+					b.ReportMetric(f.bytesPerTicket, "bytes/ticket")
+				}
+				b.ReportAllocs()
+				for i := 0; b.Loop(); i++ {
+					err := f.store.View(context.Background(), benchInbox, func(tx inbox.ReadTx) error {
+						q := viewFilter(i)
+						page, err := bench.page(tx, q)
+						if err != nil || len(page) != q.Limit {
+							return fmt.Errorf("a page of %d tickets (%v)", len(page), err)
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
+// scan lists a standard view without the indexes: every ticket is checked
+// and the matches sorted.
+func scan(d *data, f inbox.Filter) []inbox.Ticket {
+	var matches []entry
+	for i := range d.tickets.len() {
+		t := d.tickets.at(i)
+		if slices.Contains(f.Statuses, t.status) && d.assignees.value(t.assignee) == *f.Assignee {
+			matches = append(matches, entry{t.active, int64(i + 1)})
+		}
+	}
+	slices.SortFunc(matches, byLatest)
+	out := make([]inbox.Ticket, min(f.Limit, len(matches)))
+	for i := range out {
+		d.ticketOut(&out[i], matches[i].n, d.tickets.at(int(matches[i].n-1)))
+	}
+	return out
+}
+
 func BenchmarkAddTicket(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		n    int
-	}{{"10k", 10_000}, {"1M", 1_000_000}} {
+	for _, size := range benchSizes {
 		b.Run("tickets="+size.name, func(b *testing.B) {
 			f := benchFixture(b, size.n)
-			rng := rand.New(rand.NewPCG(2, 2))
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
 				err := f.store.Update(context.Background(), benchInbox, func(tx inbox.Tx) error {
 					f.tickets++
-					return addTypicalTicket(tx, rng, f.tickets)
+					return addTypicalTicket(tx, f.rng, f.tickets)
 				})
 				if err != nil {
 					b.Fatal(err)

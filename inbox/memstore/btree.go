@@ -15,7 +15,9 @@ const (
 // prepended before the start) of the whole tree keeps every old key on one
 // side, so the common case of an index where new entries go to one end (ticket
 // numbers, or the most recent activity) fills its nodes instead of leaving
-// them half empty.
+// them half empty; and search checks the ends of a node first. Appending
+// costs less than prepending (nothing moves in the node), so an index read
+// newest first keeps its keys in ascending order and is read with descend.
 type btree[K any] struct {
 	cmp  func(a, b K) int
 	root *bnode[K]
@@ -35,6 +37,15 @@ func (n *bnode[K]) leaf() bool { return n.kids == nil }
 // index equals k.
 func (t *btree[K]) search(n *bnode[K], k K, after bool) (int, bool) {
 	lo, hi := 0, n.n
+	// Most keys are added at either end of the tree: check the ends first.
+	switch {
+	case hi == 0:
+		return 0, false
+	case t.cmp(n.items[hi-1], k) < 0:
+		return hi, false
+	case t.cmp(k, n.items[0]) < 0:
+		return 0, false
+	}
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if c := t.cmp(n.items[m], k); c < 0 || after && c == 0 {
@@ -226,8 +237,8 @@ func (t *btree[K]) grow(n *bnode[K], i int) {
 	}
 }
 
-// ascend calls fn on every key after *from in order (on every key when from is
-// nil), until fn returns false.
+// ascend calls fn on every key after *from in ascending order (on every key
+// when from is nil), until fn returns false.
 func (t *btree[K]) ascend(from *K, fn func(K) bool) {
 	if t.root != nil {
 		t.ascendNode(t.root, from, fn)
@@ -249,4 +260,28 @@ func (t *btree[K]) ascendNode(n *bnode[K], from *K, fn func(K) bool) bool {
 		from = nil
 	}
 	return n.leaf() || t.ascendNode(n.kids[n.n], from, fn)
+}
+
+// descend calls fn on every key before *before in descending order (on every
+// key when before is nil), until fn returns false.
+func (t *btree[K]) descend(before *K, fn func(K) bool) {
+	if t.root != nil {
+		t.descendNode(t.root, before, fn)
+	}
+}
+
+func (t *btree[K]) descendNode(n *bnode[K], before *K, fn func(K) bool) bool {
+	i := n.n
+	if before != nil {
+		i, _ = t.search(n, *before, false)
+	}
+	if !n.leaf() && !t.descendNode(n.kids[i], before, fn) {
+		return false
+	}
+	for i--; i >= 0; i-- {
+		if !fn(n.items[i]) || !n.leaf() && !t.descendNode(n.kids[i], nil, fn) {
+			return false
+		}
+	}
+	return true
 }

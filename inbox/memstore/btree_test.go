@@ -129,6 +129,27 @@ func TestBtreeModel(t *testing.T) {
 					rt.Fatalf("ascend (-want +got):\n%s", cmp.Diff(want, got, cmpEmpty))
 				}
 			},
+			"descend": func(rt *rapid.T) {
+				var before *int
+				want := slices.Clone(model)
+				if rapid.Bool().Draw(rt, "bounded") {
+					k := key.Draw(rt, "before")
+					before = &k
+					i, _ := slices.BinarySearch(model, k)
+					want = want[:i]
+				}
+				slices.Reverse(want)
+				limit := rapid.IntRange(1, 200).Draw(rt, "limit")
+				want = want[:min(limit, len(want))]
+				var got []int
+				tree.descend(before, func(k int) bool {
+					got = append(got, k)
+					return len(got) < limit
+				})
+				if !slices.Equal(want, got) {
+					rt.Fatalf("descend (-want +got):\n%s", cmp.Diff(want, got, cmpEmpty))
+				}
+			},
 			"": func(rt *rapid.T) {
 				// slices.Equal first: cmp.Diff on every step would dominate the run.
 				if got := tree.check(rt); !slices.Equal(model, got) {

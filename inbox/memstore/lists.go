@@ -23,8 +23,8 @@ type listKey struct {
 // list is one view index, in both orders. Its size is the count of the
 // standard view it serves.
 type list struct {
-	latest btree[entry]  // LatestActivity: (ActiveAt, Number) descending
-	oldest btree[uint32] // OldestFirst: Number ascending
+	latest btree[entry]  // LatestActivity, read backwards: (ActiveAt, Number)
+	oldest btree[uint32] // OldestFirst: Number
 }
 
 // entry is a ticket's place in a list ordered by a time: its ActiveAt in a
@@ -34,8 +34,11 @@ type entry struct {
 	n  int64
 }
 
-func byLatest(a, b entry) int { return cmp.Or(cmp.Compare(b.at, a.at), cmp.Compare(b.n, a.n)) }
-func byDue(a, b entry) int    { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.n, b.n)) }
+// byTime orders the index entries: by time, then number.
+func byTime(a, b entry) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.n, b.n)) }
+
+// byLatest and byNumber order the pages of LatestActivity and OldestFirst.
+func byLatest(a, b entry) int { return byTime(b, a) }
 func byNumber(a, b entry) int { return cmp.Compare(a.n, b.n) }
 
 // list adds ticket n, kept as t, to the view indexes it belongs to, or
@@ -44,7 +47,7 @@ func (d *data) list(n uint32, t *ticket, add bool) {
 	for _, k := range [...]listKey{{status: t.status, assignee: t.assignee}, {status: t.status, anyone: true}} {
 		l := d.lists[k]
 		if l == nil {
-			l = &list{latest: btree[entry]{cmp: byLatest}, oldest: btree[uint32]{cmp: cmp.Compare[uint32]}}
+			l = &list{latest: btree[entry]{cmp: byTime}, oldest: btree[uint32]{cmp: cmp.Compare[uint32]}}
 			d.lists[k] = l
 		}
 		e := entry{t.active, int64(n)}
@@ -68,12 +71,13 @@ func (d *data) list(n uint32, t *ticket, add bool) {
 
 // query is a Filter resolved against the indexes.
 type query struct {
-	lists []*list // one per status; nil when nothing can match
-	order inbox.Order
-	after *entry  // LatestActivity cursor
-	from  *uint32 // OldestFirst cursor
-	done  bool    // the cursor is past every ticket
-	match matcher
+	lists    [status.Closed]*list // one per status asked for; nil when empty
+	order    inbox.Order
+	after    entry  // LatestActivity cursor, when cursored
+	from     uint32 // OldestFirst cursor, when cursored
+	cursored bool
+	done     bool // the cursor is past every ticket
+	match    matcher
 }
 
 // matcher holds the filters that no index serves.
@@ -104,52 +108,47 @@ func (m *matcher) ok(t *ticket) bool {
 	return true
 }
 
-// query validates f and resolves it.
-func (d *data) query(f *inbox.Filter) (*query, error) {
+// plan validates f and resolves it into q.
+func (d *data) plan(q *query, f *inbox.Filter) error {
 	if len(f.Statuses) == 0 {
-		return nil, invalid("Filter.Statuses", "no status")
+		return invalid("Filter.Statuses", "no status")
 	}
 	if f.Order != inbox.LatestActivity && f.Order != inbox.OldestFirst {
-		return nil, invalid("Filter.Order", fmt.Sprintf("unknown order %d", f.Order))
+		return invalid("Filter.Order", fmt.Sprintf("unknown order %d", f.Order))
 	}
 	for _, k := range f.Channels {
 		if !k.Valid() {
-			return nil, invalid("Filter.Channels", fmt.Sprintf("%v is not a channel", k))
+			return invalid("Filter.Channels", fmt.Sprintf("%v is not a channel", k))
 		}
 	}
-	q := &query{order: f.Order, match: matcher{
+	*q = query{order: f.Order, match: matcher{
 		channels: f.Channels, tags: f.Tags, unread: f.UnreadOnly, to: math.MaxInt64, sets: &d.tagSets,
 	}}
 	var err error
 	if q.match.from, err = encodeTime("Filter.CreatedFrom", f.CreatedFrom); err != nil {
-		return nil, err
+		return err
 	}
 	if !f.CreatedTo.IsZero() {
 		if q.match.to, err = encodeTime("Filter.CreatedTo", f.CreatedTo); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := q.cursor(f.After); err != nil {
-		return nil, err
+		return err
 	}
 	assignee, known := uint32(0), true
 	if f.Assignee != nil {
 		assignee, known = d.assignees.lookup(*f.Assignee)
 	}
-	var seen [status.Closed + 1]bool
 	for _, s := range f.Statuses {
 		if !s.Valid() {
-			return nil, invalid("Filter.Statuses", fmt.Sprintf("%v is not a status", s))
+			return invalid("Filter.Statuses", fmt.Sprintf("%v is not a status", s))
 		}
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		if l := d.lists[listKey{status: s, assignee: assignee, anyone: f.Assignee == nil}]; l != nil && known {
-			q.lists = append(q.lists, l)
+		if known {
+			q.lists[s-1] = d.lists[listKey{status: s, assignee: assignee, anyone: f.Assignee == nil}]
 		}
 	}
-	return q, nil
+	return nil
 }
 
 // cursor sets the query's start after p.
@@ -161,15 +160,14 @@ func (q *query) cursor(p *inbox.Position) error {
 		case p.Number > math.MaxUint32:
 			q.done = true
 		case p.Number > 0:
-			n := uint32(p.Number)
-			q.from = &n
+			q.from, q.cursored = uint32(p.Number), true
 		}
 	default:
 		at, err := encodeTime("Filter.After.At", p.At)
 		if err != nil {
 			return err
 		}
-		q.after = &entry{at, p.Number}
+		q.after, q.cursored = entry{at, p.Number}, true
 	}
 	return nil
 }
@@ -180,10 +178,18 @@ func (q *query) walk(l *list, fn func(entry) bool) {
 	switch {
 	case q.done:
 	case q.order == inbox.OldestFirst:
-		l.oldest.ascend(q.from, func(n uint32) bool { return fn(entry{n: int64(n)}) })
+		l.oldest.ascend(cursor(&q.from, q.cursored), func(n uint32) bool { return fn(entry{n: int64(n)}) })
 	default:
-		l.latest.ascend(q.after, fn)
+		l.latest.descend(cursor(&q.after, q.cursored), fn)
 	}
+}
+
+// cursor returns k when the query is cursored, else nil.
+func cursor[K any](k *K, cursored bool) *K {
+	if cursored {
+		return k
+	}
+	return nil
 }
 
 // Tickets implements [inbox.ReadTx]. A standard view costs O(Limit) per
@@ -197,12 +203,17 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 	if f.Limit <= 0 {
 		return nil, invalid("Filter.Limit", fmt.Sprintf("%d is not positive", f.Limit))
 	}
-	q, err := d.query(&f)
-	if err != nil {
+	var q query
+	if err := d.plan(&q, &f); err != nil {
 		return nil, err
 	}
-	var page []entry
+	page := make([]entry, 0, min(f.Limit, 512))
+	lists := 0
 	for _, l := range q.lists {
+		if l == nil {
+			continue
+		}
+		lists++
 		found := 0
 		q.walk(l, func(e entry) bool {
 			if q.match.ok(d.tickets.at(int(e.n - 1))) {
@@ -212,7 +223,7 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 			return found < f.Limit
 		})
 	}
-	if len(q.lists) > 1 {
+	if lists > 1 {
 		order := byLatest
 		if q.order == inbox.OldestFirst {
 			order = byNumber
@@ -222,7 +233,7 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 	}
 	out := make([]inbox.Ticket, len(page))
 	for i, e := range page {
-		out[i] = d.ticketOut(e.n, d.tickets.at(int(e.n-1)))
+		d.ticketOut(&out[i], e.n, d.tickets.at(int(e.n-1)))
 	}
 	return out, nil
 }
@@ -236,22 +247,24 @@ func (r *readTx) Count(f inbox.Filter) (int, error) {
 		return 0, err
 	}
 	f.After = nil
-	q, err := d.query(&f)
-	if err != nil {
+	var q query
+	if err := d.plan(&q, &f); err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, l := range q.lists {
-		if q.match.any() {
+		switch {
+		case l == nil:
+		case q.match.any():
 			n += l.latest.size
-			continue
+		default:
+			q.walk(l, func(e entry) bool {
+				if q.match.ok(d.tickets.at(int(e.n - 1))) {
+					n++
+				}
+				return true
+			})
 		}
-		q.walk(l, func(e entry) bool {
-			if q.match.ok(d.tickets.at(int(e.n - 1))) {
-				n++
-			}
-			return true
-		})
 	}
 	return n, nil
 }

@@ -157,7 +157,7 @@ func newData(id string, seed maphash.Seed) *data {
 		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, m.id} },
 		hash:  hashThread,
 	}
-	d.due.cmp = byDue
+	d.due.cmp = byTime
 	return d
 }
 

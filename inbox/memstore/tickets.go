@@ -79,7 +79,9 @@ func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
 	if t == nil {
 		return inbox.Ticket{}, notFound("ticket %d", number)
 	}
-	return d.ticketOut(number, t), nil
+	var out inbox.Ticket
+	d.ticketOut(&out, number, t)
+	return out, nil
 }
 
 // ticket returns the ticket numbered n, or nil.
@@ -90,15 +92,14 @@ func (d *data) ticket(n int64) *ticket {
 	return d.tickets.at(int(n - 1))
 }
 
-// ticketOut returns the ticket numbered n as an inbox.Ticket.
-func (d *data) ticketOut(n int64, t *ticket) inbox.Ticket {
-	return inbox.Ticket{
-		Number: n, Channel: t.channel, Customer: t.customer, Key: t.key, Subject: t.subject,
-		Status: t.status, Assignee: d.assignees.value(t.assignee), Tags: slices.Clone(d.tagSets.value(t.tags)),
-		Unread:    t.unread,
-		CreatedAt: decodeTime(t.created), ActiveAt: decodeTime(t.active), SnoozedUntil: decodeTime(t.snoozed),
-		FirstResponseAt: decodeTime(t.responded), ClosedAt: decodeTime(t.closed),
-	}
+// ticketOut sets *out to ticket n, kept as t. It writes the fields in place
+// (out is usually an element of a page), rather than copying a whole Ticket.
+func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
+	out.Number, out.Channel, out.Customer, out.Key, out.Subject = n, t.channel, t.customer, t.key, t.subject
+	out.Status, out.Assignee, out.Unread = t.status, d.assignees.value(t.assignee), t.unread
+	out.Tags = slices.Clone(d.tagSets.value(t.tags))
+	out.CreatedAt, out.ActiveAt, out.SnoozedUntil = decodeTime(t.created), decodeTime(t.active), decodeTime(t.snoozed)
+	out.FirstResponseAt, out.ClosedAt = decodeTime(t.responded), decodeTime(t.closed)
 }
 
 // TicketByKey implements [inbox.ReadTx]. Tickets with an empty Key are not
@@ -109,7 +110,9 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 		return inbox.Ticket{}, err
 	}
 	if n := d.byThread.get(threadKey{kind, key}); n != 0 && key != "" {
-		return d.ticketOut(int64(n), d.tickets.at(int(n-1))), nil
+		var out inbox.Ticket
+		d.ticketOut(&out, int64(n), d.tickets.at(int(n-1)))
+		return out, nil
 	}
 	return inbox.Ticket{}, notFound("no %v ticket with key %q", kind, key)
 }
