@@ -365,7 +365,7 @@ func (r *readTx) Outbox(after int64, limit int) ([]inbox.Event, error) {
 		return nil, invalid("limit", fmt.Sprintf("%d is not positive", limit))
 	}
 	var out []inbox.Event
-	for seq := after + 1; seq <= int64(d.events.len()) && len(out) < limit; seq++ {
+	for seq := min(after, int64(d.events.len())) + 1; seq <= int64(d.events.len()) && len(out) < limit; seq++ {
 		e, _ := d.decodeEvent(seq)
 		out = append(out, e)
 	}

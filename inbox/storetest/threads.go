@@ -95,6 +95,7 @@ func testMessagePages(t *testing.T, s inbox.Store) {
 		diff(t, "Messages before 4", []inbox.Message{all[3], all[2]}, try(tx.Messages(1, 4, 2)).must(t))
 		diff(t, "Messages before 0", []inbox.Message(nil), try(tx.Messages(1, 0, 2)).must(t))
 		diff(t, "Messages past the end", []inbox.Message{all[6]}, try(tx.Messages(1, 100, 1)).must(t))
+		diff(t, "Messages with the largest limit", want, try(tx.Messages(1, math.MaxInt, math.MaxInt)).must(t))
 	})
 }
 
@@ -233,6 +234,8 @@ func testOutbox(t *testing.T, s inbox.Store) {
 		diff(t, "the outbox, page by page", all, got)
 		diff(t, "Outbox(5, 10)", all[5:], try(tx.Outbox(5, 10)).must(t))
 		diff(t, "Outbox(7, 10)", []inbox.Event(nil), try(tx.Outbox(7, 10)).must(t))
+		diff(t, "Outbox(MaxInt64, MaxInt)", []inbox.Event(nil), try(tx.Outbox(math.MaxInt64, math.MaxInt)).must(t))
+		diff(t, "Outbox(0, MaxInt)", all, try(tx.Outbox(0, math.MaxInt)).must(t))
 		try(tx.Outbox(-1, 10)).fails(t, inbox.ErrInvalid)
 		try(tx.Outbox(0, 0)).fails(t, inbox.ErrInvalid)
 	})

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"math"
 	"testing"
 
 	"github.com/routedesk/routedesk/channel"
@@ -66,8 +67,10 @@ func testTicketNotFound(t *testing.T, s inbox.Store) {
 	view(t, s, acme, func(tx inbox.ReadTx) { try(tx.Ticket(1)).fails(t, inbox.ErrNotFound) })
 	create(t, s, acme, newTicket(channel.WebChat, "webchat:v1", "c1", 0))
 	view(t, s, acme, func(tx inbox.ReadTx) {
-		for _, n := range []int64{-1, 0, 2} {
+		for _, n := range []int64{math.MinInt64, -1, 0, 2, math.MaxInt64} {
 			try(tx.Ticket(n)).fails(t, inbox.ErrNotFound)
+			try(tx.History(n)).fails(t, inbox.ErrNotFound)
+			try(tx.Messages(n, 1, 1)).fails(t, inbox.ErrNotFound)
 		}
 	})
 	update(t, s, acme, func(tx inbox.Tx) {

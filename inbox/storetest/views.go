@@ -3,6 +3,7 @@ package storetest
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -228,8 +229,14 @@ func testCursorKey(t *testing.T, s inbox.Store) {
 		diff(t, "page after (at 3, number 0)", []inbox.Ticket{all[2], all[1]}, try(tx.Tickets(f)).must(t))
 		f.Order, f.After = inbox.OldestFirst, &inbox.Position{Number: 4}
 		diff(t, "oldest first after 4", []inbox.Ticket{moved, all[5]}, try(tx.Tickets(f)).must(t))
-		f.After = &inbox.Position{Number: -3}
-		diff(t, "oldest first after -3", []inbox.Ticket{all[0], all[1]}, try(tx.Tickets(f)).must(t))
+		f.After = &inbox.Position{Number: math.MinInt64}
+		diff(t, "oldest first after MinInt64", []inbox.Ticket{all[0], all[1]}, try(tx.Tickets(f)).must(t))
+		f.After = &inbox.Position{Number: math.MaxInt64}
+		diff(t, "oldest first after MaxInt64", []inbox.Ticket(nil), try(tx.Tickets(f)).must(t))
+		f.Order, f.After = inbox.LatestActivity, &inbox.Position{At: at(3), Number: math.MaxInt64}
+		diff(t, "latest activity after (at 3, MaxInt64)", []inbox.Ticket{all[3], all[2]}, try(tx.Tickets(f)).must(t))
+		f.After, f.Limit = nil, math.MaxInt
+		diff(t, "the largest limit", []inbox.Ticket{moved, all[5], all[3], all[2], all[1], all[0]}, try(tx.Tickets(f)).must(t))
 	})
 }
 
