@@ -106,48 +106,38 @@ func TestBtreeModel(t *testing.T) {
 					model = slices.Delete(model, i, i+1)
 				}
 			},
-			"ascend": func(rt *rapid.T) {
-				var from *int
-				want := model
-				if rapid.Bool().Draw(rt, "bounded") {
-					k := key.Draw(rt, "from")
-					from = &k
-					i, found := slices.BinarySearch(model, k)
-					if found {
-						i++
-					}
-					want = model[i:]
-				}
-				limit := rapid.IntRange(1, 200).Draw(rt, "limit")
-				want = want[:min(limit, len(want))]
-				var got []int
-				tree.ascend(from, func(k int) bool {
-					got = append(got, k)
-					return len(got) < limit
-				})
-				if !slices.Equal(want, got) {
-					rt.Fatalf("ascend (-want +got):\n%s", cmp.Diff(want, got, cmpEmpty))
-				}
-			},
-			"descend": func(rt *rapid.T) {
-				var before *int
+			"walk": func(rt *rapid.T) {
+				// Ascend from a key, or descend from it, or walk all keys.
+				down := rapid.Bool().Draw(rt, "descend")
+				var bound *int
 				want := slices.Clone(model)
 				if rapid.Bool().Draw(rt, "bounded") {
-					k := key.Draw(rt, "before")
-					before = &k
-					i, _ := slices.BinarySearch(model, k)
-					want = want[:i]
+					k := key.Draw(rt, "bound")
+					bound = &k
+					i, found := slices.BinarySearch(model, k)
+					switch {
+					case down:
+						want = want[:i]
+					case found:
+						want = want[i+1:]
+					default:
+						want = want[i:]
+					}
 				}
-				slices.Reverse(want)
+				walk := tree.ascend
+				if down {
+					walk = tree.descend
+					slices.Reverse(want)
+				}
 				limit := rapid.IntRange(1, 200).Draw(rt, "limit")
 				want = want[:min(limit, len(want))]
 				var got []int
-				tree.descend(before, func(k int) bool {
+				walk(bound, func(k int) bool {
 					got = append(got, k)
 					return len(got) < limit
 				})
 				if !slices.Equal(want, got) {
-					rt.Fatalf("descend (-want +got):\n%s", cmp.Diff(want, got, cmpEmpty))
+					rt.Fatalf("walk (-want +got):\n%s", cmp.Diff(want, got, cmpEmpty))
 				}
 			},
 			"": func(rt *rapid.T) {

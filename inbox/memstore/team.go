@@ -70,10 +70,7 @@ func (w *writeTx) PutMember(m inbox.Member) error {
 	if m.ID == "" {
 		return invalid("Member.ID", "empty")
 	}
-	if d.members == nil {
-		d.members = make(map[string]inbox.Member)
-	}
-	putUndoable(d, d.members, m.ID, m)
+	putUndoable(d, &d.members, m.ID, m)
 	return nil
 }
 
@@ -83,31 +80,37 @@ func (w *writeTx) DeleteMember(id string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := d.members[id]; !ok {
-		return notFound("member %q", id)
-	}
-	deleteUndoable(d, d.members, id)
-	return nil
+	return deleteUndoable(d, d.members, id, "member")
 }
 
-// putUndoable sets m[k] to v in the open transaction of d.
-func putUndoable[V any](d *data, m map[string]V, k string, v V) {
-	old, had := m[k]
-	m[k] = v
+// putUndoable sets (*m)[k] to v in the open transaction of d, making the
+// map if need be.
+func putUndoable[V any](d *data, m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = make(map[string]V)
+	}
+	old, had := (*m)[k]
+	(*m)[k] = v
 	d.onUndo(func() {
 		if had {
-			m[k] = old
+			(*m)[k] = old
 		} else {
-			delete(m, k)
+			delete(*m, k)
 		}
 	})
 }
 
-// deleteUndoable deletes m[k], which is present, in the open transaction of d.
-func deleteUndoable[V any](d *data, m map[string]V, k string) {
-	old := m[k]
+// deleteUndoable deletes m[k] in the open transaction of d, or returns an
+// error matching inbox.ErrNotFound, naming the value's kind what, when k is
+// absent.
+func deleteUndoable[V any](d *data, m map[string]V, k, what string) error {
+	old, ok := m[k]
+	if !ok {
+		return notFound("%s %q", what, k)
+	}
 	delete(m, k)
 	d.onUndo(func() { m[k] = old })
+	return nil
 }
 
 // Rotation implements [inbox.ReadTx]. It returns the inbox's own rotation,
@@ -215,10 +218,7 @@ func (w *writeTx) PutSavedView(v inbox.SavedView) error {
 	if v.ID == "" {
 		return invalid("SavedView.ID", "empty")
 	}
-	if d.views == nil {
-		d.views = make(map[string]inbox.SavedView)
-	}
-	putUndoable(d, d.views, v.ID, cloneView(v))
+	putUndoable(d, &d.views, v.ID, cloneView(v))
 	return nil
 }
 
@@ -228,11 +228,7 @@ func (w *writeTx) DeleteSavedView(id string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := d.views[id]; !ok {
-		return notFound("saved view %q", id)
-	}
-	deleteUndoable(d, d.views, id)
-	return nil
+	return deleteUndoable(d, d.views, id, "saved view")
 }
 
 func cloneView(v inbox.SavedView) inbox.SavedView {
@@ -275,9 +271,6 @@ func (w *writeTx) Lease(name, holder string, now, until time.Time) (bool, error)
 	if cur, ok := d.leases[name]; ok && cur.holder != holder && cur.until > at {
 		return false, nil
 	}
-	if d.leases == nil {
-		d.leases = make(map[string]lease)
-	}
-	putUndoable(d, d.leases, name, lease{holder, end})
+	putUndoable(d, &d.leases, name, lease{holder, end})
 	return true, nil
 }
