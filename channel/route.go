@@ -2,8 +2,6 @@ package channel
 
 import (
 	"fmt"
-	"iter"
-	"slices"
 
 	"github.com/routedesk/routedesk/status"
 )
@@ -220,13 +218,14 @@ func byReference(in *Inbound, known Lookup) (Decision, error) {
 	if auto == Bounce {
 		return Decision{Action: Drop, Auto: Bounce}, nil
 	}
-	for id := range e.references() {
-		t, found, err := known.Message(Email, id)
-		if err != nil {
-			return Decision{}, lookupError(err, "message", id)
+	for _, id := range e.InReplyTo {
+		if d, done, err := byMessage(known, id, auto); done {
+			return d, err
 		}
-		if found {
-			return join(Email, t, auto)
+	}
+	for i := len(e.References) - 1; i >= 0; i-- { // newest first
+		if d, done, err := byMessage(known, e.References[i], auto); done {
+			return d, err
 		}
 	}
 	if n, ok := FindTicketToken(e.Subject); ok {
@@ -241,21 +240,18 @@ func byReference(in *Inbound, known Lookup) (Decision, error) {
 	return Decision{Action: New, Auto: auto}, nil
 }
 
-// references yields the IDs that e refers to in the order Route asks about
-// them: In-Reply-To in order, then References newest first.
-func (e *EmailFields) references() iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for _, id := range e.InReplyTo {
-			if !yield(id) {
-				return
-			}
-		}
-		for _, id := range slices.Backward(e.References) {
-			if !yield(id) {
-				return
-			}
-		}
+// byMessage routes an email by one message ID it refers to. It reports done
+// when the ID names a ticket, or when the lookup failed.
+func byMessage(known Lookup, id string, auto Auto) (d Decision, done bool, err error) {
+	t, found, err := known.Message(Email, id)
+	switch {
+	case err != nil:
+		return Decision{}, true, lookupError(err, "message", id)
+	case !found:
+		return Decision{}, false, nil
 	}
+	d, err = join(Email, t, auto)
+	return d, true, err
 }
 
 // join decides what a message of channel kind does to the ticket t it
