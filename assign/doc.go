@@ -46,9 +46,10 @@
 // # Cost
 //
 // A Rotation is also an in-memory index. The members who are online and under
-// capacity are kept in a treap ordered by (Last, Joined, ID) with the first
-// and last node cached, so offline and at-capacity members cost nothing at
-// Pick time:
+// capacity are kept in a skip list ordered by (Last, Joined, ID) that also
+// remembers the last node of each of its levels, so offline and at-capacity
+// members cost nothing at Pick time, and the steady state of a round robin
+// (the first in line is chosen and goes to the back) searches nothing:
 //
 //	Pick                O(1 + s), s = members skipped as outside their own hours
 //	Apply               O(1) expected when the chosen is first in line (the steady state),

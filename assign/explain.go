@@ -11,8 +11,8 @@ import (
 // value is not a valid verdict.
 type Verdict uint8
 
-// The verdicts, in the order of precedence in which [Rotation.Explain]
-// applies them: a member gets the first that fits.
+// The verdicts. [Rotation.Explain] gives each member the first of them that
+// fits, in this order; [NotInPool] is only for agents who are not members.
 const (
 	// AgentOffline: the member is offline.
 	AgentOffline Verdict = iota + 1
@@ -68,8 +68,8 @@ func (v *Verdict) UnmarshalText(text []byte) error {
 
 // Candidate is one member of the pool and the verdict on them.
 type Candidate struct {
-	Member  Member
-	Verdict Verdict
+	Member  Member  // the member as the rotation holds them
+	Verdict Verdict // why they were chosen or passed over
 }
 
 // String describes the candidate in one line for a person, e.g.
@@ -139,7 +139,7 @@ func (e Explanation) String() string {
 func (r *Rotation) Explain(now time.Time, inbox Hours) Explanation {
 	d := r.Pick(now, inbox)
 	ms := r.collect()
-	slices.SortFunc(ms, func(a, b Member) int { return cmpTurn(&a, &b) })
+	slices.SortFunc(ms, func(a, b Member) int { return turnCmp(&a, &b) })
 	cs := make([]Candidate, len(ms))
 	for i, m := range ms {
 		cs[i] = Candidate{Member: m, Verdict: verdict(&m, d, now)}
@@ -163,4 +163,15 @@ func verdict(m *Member, d Decision, now time.Time) Verdict {
 	default:
 		return NotNext
 	}
+}
+
+// turnCmp is before as a three-way comparison, for sorting.
+func turnCmp(a, b *Member) int {
+	switch {
+	case before(a, b):
+		return -1
+	case before(b, a):
+		return 1
+	}
+	return 0
 }

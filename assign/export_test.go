@@ -2,60 +2,39 @@ package assign
 
 import "fmt"
 
-// CheckIndex verifies the rotation's internal invariants: the treap's links,
-// heap order, turn order and cached ends, and that the counters and the index
-// account for every member exactly once. Tests call it after every step.
+// CheckIndex verifies the rotation's internal invariants: every level of the
+// skip list is in turn order, holds exactly the nodes of that level and ends
+// at its cached tail, and the counters and the index account for every member
+// exactly once. Tests call it after every step.
 func (r *Rotation) CheckIndex() error {
 	x := &r.idx
-	if x.root != nil && x.root.parent != nil {
-		return fmt.Errorf("root %q has a parent", x.root.m.ID)
-	}
-	var order []*node
-	var walk func(n *node) error
-	walk = func(n *node) error {
-		if n == nil {
-			return nil
+	if x.head == nil {
+		if x.size != 0 || x.tail != [maxLevel]*node{} {
+			return fmt.Errorf("no head, but size %d and tails %v", x.size, x.tail)
 		}
-		for _, c := range n.kid {
-			if c == nil {
-				continue
+	} else {
+		for i := range maxLevel {
+			count, last := 0, x.head
+			for n := x.head.next[i]; n != nil; last, n = n, n.next[i] {
+				switch {
+				case len(n.next) <= i:
+					return fmt.Errorf("%q of level %d is linked at level %d", n.m.ID, len(n.next), i)
+				case last != x.head && !before(&last.m, &n.m):
+					return fmt.Errorf("%q is not after %q at level %d", n.m.ID, last.m.ID, i)
+				case !n.m.available():
+					return fmt.Errorf("%q is indexed but not available", n.m.ID)
+				case r.members[n.m.ID] != n:
+					return fmt.Errorf("indexed %q is not the member of that ID", n.m.ID)
+				}
+				count++
 			}
-			if c.parent != n {
-				return fmt.Errorf("%q's child %q points to another parent", n.m.ID, c.m.ID)
+			if x.tail[i] != last {
+				return fmt.Errorf("tail of level %d is wrong", i)
 			}
-			if c.prio > n.prio {
-				return fmt.Errorf("%q has a higher priority than its parent %q", c.m.ID, n.m.ID)
+			if i == 0 && count != x.size {
+				return fmt.Errorf("index size %d, but %d nodes", x.size, count)
 			}
 		}
-		if err := walk(n.kid[0]); err != nil {
-			return err
-		}
-		order = append(order, n)
-		return walk(n.kid[1])
-	}
-	if err := walk(x.root); err != nil {
-		return err
-	}
-	if len(order) != x.size {
-		return fmt.Errorf("index size %d, but %d nodes", x.size, len(order))
-	}
-	for i, n := range order {
-		if i > 0 && cmpTurn(&order[i-1].m, &n.m) >= 0 {
-			return fmt.Errorf("%q is not after %q in turn order", n.m.ID, order[i-1].m.ID)
-		}
-		if !n.m.available() {
-			return fmt.Errorf("%q is indexed but not available", n.m.ID)
-		}
-		if r.members[n.m.ID] != n {
-			return fmt.Errorf("indexed %q is not the member of that ID", n.m.ID)
-		}
-	}
-	var first, last *node
-	if len(order) > 0 {
-		first, last = order[0], order[len(order)-1]
-	}
-	if x.end[0] != first || x.end[1] != last {
-		return fmt.Errorf("cached ends are wrong")
 	}
 	offline, atCapacity := 0, 0
 	for id, n := range r.members {
@@ -66,6 +45,13 @@ func (r *Rotation) CheckIndex() error {
 			offline++
 		case n.m.atCapacity():
 			atCapacity++
+		default:
+			continue
+		}
+		for i, next := range n.next {
+			if next != nil {
+				return fmt.Errorf("unindexed %q still links at level %d", n.m.ID, i)
+			}
 		}
 	}
 	if offline != r.offline || atCapacity != r.atCapacity || offline+atCapacity+x.size != len(r.members) {

@@ -1,151 +1,126 @@
 package assign
 
-import (
-	"cmp"
-	"strings"
-)
+import "math/bits"
+
+// maxLevel bounds the levels of the skip list; with a quarter of the nodes
+// of each level promoted to the next, 16 levels serve 4^16 members.
+const maxLevel = 16
 
 // node holds one member of a Rotation. While the member is online and under
 // capacity the node is also linked into the rotation's index.
 type node struct {
+	next   []*node  // next[i] follows the node at level i; len(next) is its level
+	inline [2]*node // next's storage for the 15 nodes in 16 whose level is 1 or 2
 	m      Member
-	kid    [2]*node // kid[0] is the left (earlier) child, kid[1] the right
-	parent *node
-	prio   uint64 // treap priority: a parent's is never lower than its children's
 }
 
-// index is a treap of the members who are online and under capacity, in turn
-// order (see cmpTurn), with its first and last node cached so that the
-// steady-state round robin (take the first, put it back as the last) costs
-// O(1) expected.
+// index is a skip list of the members who are online and under capacity, in
+// turn order (see before). It keeps the last node of every level, so that the
+// steady-state round robin (take the first, put it back as the last)
+// searches nothing and rewrites a few pointers per level of the node moved
+// (4/3 levels on average).
 type index struct {
-	root *node
-	end  [2]*node // end[0] is the first node in turn order, end[1] the last
+	head *node           // sentinel: head.next[i] is the first node at level i
+	tail [maxLevel]*node // tail[i] is the last node at level i, or head
 	size int
-	rng  uint64 // splitmix64 state for priorities
+	rng  uint64 // splitmix64 state for levels
 }
 
-// cmpTurn orders members by turn: oldest last automatic assignment first
-// (never assigned, Last 0, before all), then join order, then ID.
-func cmpTurn(a, b *Member) int {
-	if c := cmp.Compare(a.Last, b.Last); c != 0 {
-		return c
+// before reports whether a's turn comes before b's: oldest last automatic
+// assignment first (never assigned, Last 0, before all), then join order,
+// then ID.
+func before(a, b *Member) bool {
+	if a.Last != b.Last {
+		return a.Last < b.Last
 	}
-	if c := cmp.Compare(a.Joined, b.Joined); c != 0 {
-		return c
+	if a.Joined != b.Joined {
+		return a.Joined < b.Joined
 	}
-	return strings.Compare(a.ID, b.ID)
+	return a.ID < b.ID
 }
 
-// nextPrio returns a pseudo-random priority for a new node. Priorities only
-// shape the tree; no choice depends on them.
-func (x *index) nextPrio() uint64 {
+// newNode returns an unlinked node of a pseudo-random level: level k+1 with
+// probability 3/4^(k+1). Levels only shape the list; no choice depends on them.
+func (x *index) newNode() *node {
 	x.rng += 0x9e3779b97f4a7c15
 	z := x.rng
 	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
 	z = (z ^ z>>27) * 0x94d049bb133111eb
-	return z ^ z>>31
+	z ^= z >> 31
+	n := new(node)
+	if level := min(1+bits.TrailingZeros64(z)/2, maxLevel); level <= len(n.inline) {
+		n.next = n.inline[:level]
+	} else {
+		n.next = make([]*node, level)
+	}
+	return n
 }
 
-// step returns the node after n in turn order when d is 1, the node before
-// it when d is 0, or nil at the end.
-func step(n *node, d int) *node {
-	if c := n.kid[d]; c != nil {
-		for c.kid[1-d] != nil {
-			c = c.kid[1-d]
-		}
-		return c
+// first returns the first node in turn order, or nil.
+func (x *index) first() *node {
+	if x.head == nil {
+		return nil
 	}
-	for n.parent != nil && n == n.parent.kid[d] {
-		n = n.parent
-	}
-	return n.parent
+	return x.head.next[0]
 }
 
 // insert links n, which is not in the index, by its member's turn.
 func (x *index) insert(n *node) {
-	x.size++
-	if x.root == nil {
-		x.root, x.end = n, [2]*node{n, n}
-		return
-	}
-	var p *node
-	var d int
-	switch {
-	case cmpTurn(&x.end[1].m, &n.m) < 0: // the steady state: to the back of the line
-		p, d = x.end[1], 1
-		x.end[1] = n
-	case cmpTurn(&n.m, &x.end[0].m) < 0:
-		p, d = x.end[0], 0
-		x.end[0] = n
-	default:
-		for p = x.root; ; p = p.kid[d] {
-			d = 0
-			if cmpTurn(&p.m, &n.m) < 0 {
-				d = 1
-			}
-			if p.kid[d] == nil {
-				break
-			}
+	if x.head == nil {
+		x.head = &node{next: make([]*node, maxLevel)}
+		for i := range x.tail {
+			x.tail[i] = x.head
 		}
 	}
-	p.kid[d], n.parent = n, p
-	for n.parent != nil && n.prio > n.parent.prio {
-		x.rotateUp(n)
+	x.size++
+	if t := x.tail[0]; t == x.head || before(&t.m, &n.m) { // the steady state: to the back of the line
+		for i := range n.next {
+			x.tail[i].next[i], x.tail[i] = n, n
+		}
+		return
+	}
+	var pred [maxLevel]*node
+	x.search(&n.m, &pred)
+	for i := range n.next {
+		n.next[i], pred[i].next[i] = pred[i].next[i], n
+		if n.next[i] == nil {
+			x.tail[i] = n
+		}
 	}
 }
 
 // delete unlinks n, which is in the index.
 func (x *index) delete(n *node) {
 	x.size--
-	for d, e := range x.end {
-		if e == n {
-			x.end[d] = step(n, 1-d)
+	if n == x.head.next[0] { // the steady state: n is first at every level it has
+		for i := range n.next {
+			x.unlink(i, x.head, n)
 		}
+		return
 	}
-	for n.kid[0] != nil && n.kid[1] != nil {
-		c := n.kid[0]
-		if n.kid[1].prio > c.prio {
-			c = n.kid[1]
-		}
-		x.rotateUp(c)
+	var pred [maxLevel]*node
+	x.search(&n.m, &pred)
+	for i := range n.next {
+		x.unlink(i, pred[i], n)
 	}
-	child := n.kid[0]
-	if child == nil {
-		child = n.kid[1]
-	}
-	if child != nil {
-		child.parent = n.parent
-	}
-	x.replace(n.parent, n, child)
-	n.kid, n.parent = [2]*node{}, nil
 }
 
-// rotateUp makes n take its parent's place, keeping the turn order.
-func (x *index) rotateUp(n *node) {
-	p := n.parent
-	d := 0
-	if n == p.kid[1] {
-		d = 1
+// unlink takes n out of level i, where p precedes it.
+func (x *index) unlink(i int, p, n *node) {
+	p.next[i] = n.next[i]
+	if x.tail[i] == n {
+		x.tail[i] = p
 	}
-	p.kid[d] = n.kid[1-d]
-	if p.kid[d] != nil {
-		p.kid[d].parent = p
-	}
-	n.kid[1-d] = p
-	n.parent = p.parent
-	p.parent = n
-	x.replace(n.parent, p, n)
+	n.next[i] = nil
 }
 
-// replace puts new where old was under parent (nil parent: the root).
-func (x *index) replace(parent, old, new *node) {
-	switch {
-	case parent == nil:
-		x.root = new
-	case parent.kid[0] == old:
-		parent.kid[0] = new
-	default:
-		parent.kid[1] = new
+// search sets pred[i] to the last node at level i whose turn comes before m.
+func (x *index) search(m *Member, pred *[maxLevel]*node) {
+	p := x.head
+	for i := maxLevel - 1; i >= 0; i-- {
+		for q := p.next[i]; q != nil && before(&q.m, m); q = p.next[i] {
+			p = q
+		}
+		pred[i] = p
 	}
 }

@@ -119,7 +119,7 @@ func (r *Rotation) Put(m Member) error {
 		if r.members == nil {
 			r.members = make(map[string]*node)
 		}
-		n = &node{prio: r.idx.nextPrio()}
+		n = r.idx.newNode()
 		r.members[m.ID] = n
 	case n.m.available() && m.available() && n.m.Last == m.Last && n.m.Joined == m.Joined:
 		n.m = m // same place in line
@@ -203,20 +203,23 @@ func (r *Rotation) collect() []Member {
 // say why. Pick costs O(1) plus the number of members skipped, and allocates
 // nothing. Record the choice with [Rotation.Apply].
 func (r *Rotation) Pick(now time.Time, inbox Hours) Decision {
-	d := Decision{Seq: r.seq, Offline: r.offline, AtCapacity: r.atCapacity}
 	if inbox != nil && !inbox.IsOpen(now) {
-		d.Closed = true
-		return d
+		return Decision{Closed: true, Seq: r.seq, Offline: r.offline, AtCapacity: r.atCapacity}
 	}
-	n := r.idx.end[0]
-	for ; n != nil && !n.m.inHours(now); n = step(n, 1) {
-		d.OutsideHours++
+	skipped, agent := 0, ""
+	n := r.idx.first()
+	for ; n != nil && !n.m.inHours(now); n = n.next[0] {
+		skipped++
 	}
 	if n != nil {
-		d.Agent = n.m.ID
+		agent = n.m.ID
 	}
-	d.Eligible = r.idx.size - d.OutsideHours
-	return d
+	// One literal, not a local filled in field by field: copying such a
+	// local into the result costs a store-forwarding stall on every call.
+	return Decision{
+		Agent: agent, Seq: r.seq, Eligible: r.idx.size - skipped,
+		Offline: r.offline, AtCapacity: r.atCapacity, OutsideHours: skipped,
+	}
 }
 
 // Apply records the automatic assignment that d, a decision of
@@ -239,7 +242,7 @@ func (r *Rotation) Apply(d Decision) error {
 	if d.Seq != r.seq {
 		return stale(d, fmt.Sprintf("the pool's sequence number is now %d", r.seq))
 	}
-	n := r.idx.end[0]
+	n := r.idx.first()
 	if n == nil || n.m.ID != d.Agent {
 		n = r.members[d.Agent]
 		switch {
@@ -250,7 +253,7 @@ func (r *Rotation) Apply(d Decision) error {
 		case n.m.atCapacity():
 			return stale(d, "the agent is now at capacity")
 		}
-		for p := r.idx.end[0]; p != n; p = step(p, 1) {
+		for p := r.idx.first(); p != n; p = p.next[0] {
 			if p.m.Hours == nil {
 				return stale(d, fmt.Sprintf("%q is now ahead in line", p.m.ID))
 			}

@@ -64,10 +64,12 @@ type Sent struct {
 // [DefaultAttributionWindow]. The reply at exactly the end of the window is
 // attributed; a nanosecond later it is not.
 //
-// A negative window, or a text without ID, valid Origin or time, is a
-// [*FieldError] naming it.
+// A zero at, a negative window, or a text without ID, valid Origin or time,
+// is a [*FieldError] naming it.
 func Attribute(at time.Time, received []Sent, window time.Duration) (s Sent, ok bool, err error) {
 	switch {
+	case at.IsZero():
+		return Sent{}, false, fieldError("at", "missing")
 	case window < 0:
 		return Sent{}, false, fieldError("window", fmt.Sprintf("%v is negative", window))
 	case window == 0:
@@ -90,9 +92,10 @@ func Attribute(at time.Time, received []Sent, window time.Duration) (s Sent, ok 
 
 // check says which field of r is bad and why, or gives "" for the reason.
 func (r Sent) check() (field, reason string) {
+	if reason := badID(r.ID, controlBytes); reason != "" {
+		return "ID", reason
+	}
 	switch {
-	case badID(r.ID, controlBytes) != "":
-		return "ID", badID(r.ID, controlBytes)
 	case !r.Origin.Valid():
 		return "Origin", r.Origin.String()
 	case r.At.IsZero():

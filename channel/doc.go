@@ -50,6 +50,11 @@
 //     message joins its thread without reopening or waking the ticket: an
 //     out-of-office answer to "we closed your ticket" must not reopen it. One
 //     that refers to nothing known opens a ticket like any other email.
+//   - A web chat message whose conversation's ticket is closed opens a new
+//     ticket, which takes over the conversation's key ([Lookup.Thread]
+//     returns the newest).
+//   - [Lookup] methods return an error besides found: a SQL store can fail.
+//     Route passes the error on, wrapped, and decides nothing.
 //   - Duplicates are checked before anything else, on the channel's own
 //     message ID. The inbox indexes the Message-IDs of its outgoing email
 //     too, so a copy of its own reply coming back is a duplicate, and a

@@ -72,14 +72,19 @@ func (e *SyntaxError) Unwrap() error { return e.Err }
 
 func (e *SyntaxError) describe() string { return fmt.Sprintf("%s %q: %s", e.What, e.Input, e.Reason) }
 
-// syntaxError builds a *SyntaxError, cutting the input so that a huge input
-// makes a short message.
+// syntaxError builds a *SyntaxError.
 func syntaxError(what, input, reason string, err error) *SyntaxError {
+	return &SyntaxError{What: what, Input: cut(input), Reason: reason, Err: err}
+}
+
+// cut shortens text that an error quotes to its first 64 bytes, so that a
+// huge input makes a short message.
+func cut(s string) string {
 	const max = 64
-	if len(input) > max {
-		input = input[:max]
+	if len(s) > max {
+		return s[:max]
 	}
-	return &SyntaxError{What: what, Input: input, Reason: reason, Err: err}
+	return s
 }
 
 // fieldError reports field as bad for reason; an empty reason means the

@@ -56,23 +56,13 @@ type KeywordSet struct {
 	words map[string]KeywordClass // normal form → class
 }
 
-var defaultKeywords = func() KeywordSet {
-	var s KeywordSet
-	for _, c := range []struct {
-		class KeywordClass
-		words []string
-	}{
-		{OptOut, []string{"STOP", "END", "CANCEL", "UNSUBSCRIBE", "QUIT", "STOPALL", "REVOKE", "OPTOUT"}},
-		{Help, []string{"HELP", "INFO"}},
-		{OptIn, []string{"START", "YES", "UNSTOP"}},
-	} {
-		var err error
-		if s, err = s.With(c.class, c.words...); err != nil {
-			panic(err) // unreachable: the words above are valid
-		}
-	}
-	return s
-}()
+// defaultKeywords is shared by every caller: a KeywordSet is never changed.
+var defaultKeywords = KeywordSet{map[string]KeywordClass{
+	"STOP": OptOut, "END": OptOut, "CANCEL": OptOut, "UNSUBSCRIBE": OptOut,
+	"QUIT": OptOut, "STOPALL": OptOut, "REVOKE": OptOut, "OPTOUT": OptOut,
+	"HELP": Help, "INFO": Help,
+	"START": OptIn, "YES": OptIn, "UNSTOP": OptIn,
+}}
 
 // DefaultKeywords returns the usual keyword set: STOP, END, CANCEL,
 // UNSUBSCRIBE, QUIT, STOPALL, REVOKE and OPTOUT opt out; HELP and INFO ask
@@ -81,11 +71,11 @@ var defaultKeywords = func() KeywordSet {
 func DefaultKeywords() KeywordSet { return defaultKeywords }
 
 // With returns a copy of s in which each of words is a keyword of class,
-// whether it was in s (of any class) or not. Words are kept in normal form
-// (see [KeywordSet]), which must be 1 to 32 bytes of letters and digits;
-// anything else is a [*SyntaxError] and class must be valid, or the error is
-// a [*FieldError]. On error s is returned unchanged. To replace the whole
-// set, start from the zero KeywordSet.
+// whether it was in s (of any class) or not. Each word, in normal form (see
+// [KeywordSet]), must be 1 to 32 bytes of letters and digits, or the error is
+// a [*SyntaxError]; an invalid class is a [*FieldError]. On error s is
+// returned unchanged. To replace the whole set, start from the zero
+// KeywordSet.
 func (s KeywordSet) With(class KeywordClass, words ...string) (KeywordSet, error) {
 	if !class.Valid() {
 		return s, fieldError("class", class.String())

@@ -33,7 +33,7 @@ const MaxMessageIDs = 100
 func ParseMessageIDs(s string) ([]string, error) {
 	var ids []string
 	add := func(id string) {
-		if badID(id, notInToken) != "" {
+		if badToken(id) != "" {
 			return
 		}
 		ids = append(ids, id)
@@ -146,7 +146,7 @@ func skipQuoted(s string, i int) int {
 func FormatMessageIDs(ids []string) (string, error) {
 	var b strings.Builder
 	for i, id := range ids {
-		if r := badID(id, notInToken); r != "" {
+		if r := badToken(id); r != "" {
 			return "", syntaxError("message ID", id, r, nil)
 		}
 		if i > 0 {

@@ -2,8 +2,6 @@ package channel
 
 import (
 	"fmt"
-	"iter"
-	"slices"
 
 	"github.com/routedesk/routedesk/status"
 )
@@ -120,6 +118,21 @@ type options struct {
 	keywords KeywordSet
 }
 
+// configure applies opts to the defaults. Without options it allocates
+// nothing.
+func configure(opts []Option) options {
+	if len(opts) == 0 {
+		return options{keywords: defaultKeywords}
+	}
+	o := options{keywords: defaultKeywords}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}
+
 // WithKeywords makes Route match SMS keywords against set instead of
 // [DefaultKeywords]. An empty set turns keywords off.
 func WithKeywords(set KeywordSet) Option {
@@ -148,22 +161,21 @@ func WithKeywords(set KeywordSet) Option {
 // when snoozed (Wake), however long ago that was; an automatic email (see
 // [Auto]) joins without either.
 //
-// An invalid in is a [*FieldError] from [Inbound.Validate]. A failure of
-// known is returned wrapped, and so is a ticket it returns with an invalid
-// status (a [*FieldError] naming "Lookup").
+// Keyword texts and bounces are not filed, so a second delivery of one gets
+// the same decision again; the host's subscription system must be
+// idempotent, as it must be for any retried webhook.
+//
+// An invalid in is a [*FieldError] from [Inbound.Validate]. An error of known
+// is returned wrapped (errors.Is still finds it), and a ticket from known
+// with an invalid status is a [*FieldError] naming "Lookup".
 func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.validate(); err != nil {
 		return Decision{}, err
 	}
 	if known == nil {
 		return Decision{}, fieldError("Lookup", "nil")
 	}
-	o := options{keywords: defaultKeywords}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
+	o := configure(opts)
 	if key := in.MessageKey(); key != "" {
 		t, found, err := known.Message(in.Kind, key)
 		if err != nil {
@@ -178,16 +190,16 @@ func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 		if word, class, ok := o.keywords.Match(in.Body); ok {
 			return Decision{Action: Keyword, Keyword: word, KeywordClass: class}, nil
 		}
-		return byThread(in, known)
+		return byThread(&in, known)
 	case WebChat:
-		return byThread(in, known)
+		return byThread(&in, known)
 	default:
-		return byReference(in, known)
+		return byReference(&in, known)
 	}
 }
 
 // byThread routes a message of a channel that keys tickets by thread.
-func byThread(in Inbound, known Lookup) (Decision, error) {
+func byThread(in *Inbound, known Lookup) (Decision, error) {
 	key := in.ThreadKey()
 	t, found, err := known.Thread(in.Kind, key)
 	if err != nil {
@@ -200,19 +212,20 @@ func byThread(in Inbound, known Lookup) (Decision, error) {
 }
 
 // byReference routes an email.
-func byReference(in Inbound, known Lookup) (Decision, error) {
-	e := in.Email
+func byReference(in *Inbound, known Lookup) (Decision, error) {
+	e := &in.Email
 	auto := e.auto()
 	if auto == Bounce {
 		return Decision{Action: Drop, Auto: Bounce}, nil
 	}
-	for id := range e.references() {
-		t, found, err := known.Message(Email, id)
-		if err != nil {
-			return Decision{}, lookupError(err, "message", id)
+	for _, id := range e.InReplyTo {
+		if d, done, err := byMessage(known, id, auto); done {
+			return d, err
 		}
-		if found {
-			return join(Email, t, auto)
+	}
+	for i := len(e.References) - 1; i >= 0; i-- { // newest first
+		if d, done, err := byMessage(known, e.References[i], auto); done {
+			return d, err
 		}
 	}
 	if n, ok := FindTicketToken(e.Subject); ok {
@@ -227,21 +240,18 @@ func byReference(in Inbound, known Lookup) (Decision, error) {
 	return Decision{Action: New, Auto: auto}, nil
 }
 
-// references yields the IDs that e refers to in the order Route asks about
-// them: In-Reply-To in order, then References newest first.
-func (e EmailFields) references() iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for _, id := range e.InReplyTo {
-			if !yield(id) {
-				return
-			}
-		}
-		for _, id := range slices.Backward(e.References) {
-			if !yield(id) {
-				return
-			}
-		}
+// byMessage routes an email by one message ID it refers to. It reports done
+// when the ID names a ticket, or when the lookup failed.
+func byMessage(known Lookup, id string, auto Auto) (d Decision, done bool, err error) {
+	t, found, err := known.Message(Email, id)
+	switch {
+	case err != nil:
+		return Decision{}, true, lookupError(err, "message", id)
+	case !found:
+		return Decision{}, false, nil
 	}
+	d, err = join(Email, t, auto)
+	return d, true, err
 }
 
 // join decides what a message of channel kind does to the ticket t it
@@ -263,10 +273,7 @@ func join(kind Kind, t TicketRef, auto Auto) (Decision, error) {
 	return d, nil
 }
 
-// lookupError wraps an error of a Lookup method; nil stays nil.
+// lookupError wraps an error of a Lookup method.
 func lookupError(err error, what, key string) error {
-	if err == nil {
-		return nil
-	}
 	return fmt.Errorf("channel: looking up the %s %q: %w", what, key, err)
 }

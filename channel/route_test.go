@@ -22,9 +22,19 @@ func text(from, id, body string) channel.Inbound {
 		SMS: channel.SMSFields{From: from, To: ourNumber, MessageID: id}}
 }
 
-func mail(from, id string, inReplyTo, references []string, subject string) channel.Inbound {
+func email(from, id string, inReplyTo, references []string, subject string) channel.Inbound {
 	return channel.Inbound{Kind: channel.Email, Body: "hello",
 		Email: channel.EmailFields{From: from, MessageID: id, InReplyTo: inReplyTo, References: references, Subject: subject}}
+}
+
+// edit returns in changed by f.
+func edit(in channel.Inbound, f func(in *channel.Inbound)) channel.Inbound {
+	f(&in)
+	return in
+}
+
+func withProfile(in channel.Inbound, profile string) channel.Inbound {
+	return edit(in, func(in *channel.Inbound) { in.Profile = profile })
 }
 
 type routeCase struct {
@@ -102,11 +112,7 @@ func TestRouteWebChat(t *testing.T) {
 			setup: func(m *memStore) {
 				m.hold(channel.WebChat, "w-1", chatTicket(m, "c1", "v1", status.Open))
 			},
-			in: func() channel.Inbound {
-				in := chat("c1", "v1", "hi")
-				in.WebChat.MessageID = "w-1"
-				return in
-			}(),
+			in:   edit(chat("c1", "v1", "hi"), func(in *channel.Inbound) { in.WebChat.MessageID = "w-1" }),
 			want: channel.Decision{Action: channel.Duplicate, Ticket: ticket(status.Open)},
 		},
 	})
@@ -129,32 +135,32 @@ func TestRouteEmail(t *testing.T) {
 	runRoute(t, []routeCase{
 		{
 			name: "no reference opens a ticket",
-			in:   mail(ann, "m1@example.com", nil, nil, "Where is my order?"),
+			in:   email(ann, "m1@example.com", nil, nil, "Where is my order?"),
 			want: channel.Decision{Action: channel.New},
 		},
 		{
 			name:  "In-Reply-To joins the open thread",
 			setup: func(m *memStore) { thread(m, status.Open, "m1@example.com", "r1@shop.com") },
-			in:    mail(ann, "m2@example.com", []string{"r1@shop.com"}, []string{"m1@example.com", "r1@shop.com"}, "Re: Where is my order?"),
+			in:    email(ann, "m2@example.com", []string{"r1@shop.com"}, []string{"m1@example.com", "r1@shop.com"}, "Re: Where is my order?"),
 			want:  channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Open)},
 		},
 		{
 			// Route never looks at when a ticket closed: a year is no different from a minute.
 			name:  "a reply to a year-old closed thread reopens it",
 			setup: func(m *memStore) { thread(m, status.Closed, "m1@example.com", "r1@shop.com") },
-			in:    mail(ann, "m9@example.com", []string{"r1@shop.com"}, []string{"m1@example.com", "r1@shop.com"}, "Re: last year's order"),
+			in:    email(ann, "m9@example.com", []string{"r1@shop.com"}, []string{"m1@example.com", "r1@shop.com"}, "Re: last year's order"),
 			want:  channel.Decision{Action: channel.Reopen, Ticket: ticket(1, status.Closed)},
 		},
 		{
 			name:  "a reply wakes a snoozed thread",
 			setup: func(m *memStore) { thread(m, status.Snoozed, "r1@shop.com") },
-			in:    mail(ann, "m2@example.com", []string{"r1@shop.com"}, nil, "Re: order"),
+			in:    email(ann, "m2@example.com", []string{"r1@shop.com"}, nil, "Re: order"),
 			want:  channel.Decision{Action: channel.Wake, Ticket: ticket(1, status.Snoozed)},
 		},
 		{
 			name:  "a reply quoting only References threads",
 			setup: func(m *memStore) { thread(m, status.Open, "r1@shop.com") },
-			in:    mail(ann, "m2@example.com", nil, []string{"unknown-root@elsewhere", "r1@shop.com", "unknown-new@elsewhere"}, "Re: order"),
+			in:    email(ann, "m2@example.com", nil, []string{"unknown-root@elsewhere", "r1@shop.com", "unknown-new@elsewhere"}, "Re: order"),
 			want:  channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Open)},
 		},
 		{
@@ -163,7 +169,7 @@ func TestRouteEmail(t *testing.T) {
 				thread(m, status.Open, "old@shop.com")
 				thread(m, status.Open, "new@shop.com")
 			},
-			in:   mail(ann, "m2@example.com", nil, []string{"old@shop.com", "new@shop.com"}, "Re: order"),
+			in:   email(ann, "m2@example.com", nil, []string{"old@shop.com", "new@shop.com"}, "Re: order"),
 			want: channel.Decision{Action: channel.Append, Ticket: ticket(2, status.Open)},
 		},
 		{
@@ -172,88 +178,72 @@ func TestRouteEmail(t *testing.T) {
 				thread(m, status.Open, "parent@shop.com")
 				thread(m, status.Open, "newest-ref@shop.com")
 			},
-			in:   mail(ann, "m2@example.com", []string{"parent@shop.com"}, []string{"newest-ref@shop.com"}, "Re: order"),
+			in:   email(ann, "m2@example.com", []string{"parent@shop.com"}, []string{"newest-ref@shop.com"}, "Re: order"),
 			want: channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Open)},
 		},
 		{
 			name:  "the same subject alone never threads",
 			setup: func(m *memStore) { thread(m, status.Open, "m1@example.com") },
-			in:    mail(ann, "m2@example.com", nil, nil, "Where is my order?"),
+			in:    email(ann, "m2@example.com", nil, nil, "Where is my order?"),
 			want:  channel.Decision{Action: channel.New},
 		},
 		{
 			name:  "a ticket token from the ticket's customer joins and reopens",
 			setup: func(m *memStore) { thread(m, status.Closed, "m1@example.com") },
-			in:    mail("Ann@Example.com", "m2@example.com", nil, nil, "Re: Where is my order? [#1]"),
+			in:    email("Ann@Example.com", "m2@example.com", nil, nil, "Re: Where is my order? [#1]"),
 			want:  channel.Decision{Action: channel.Reopen, Ticket: ticket(1, status.Closed)},
 		},
 		{
 			name:  "a ticket token from someone else does not join",
 			setup: func(m *memStore) { thread(m, status.Open, "m1@example.com") },
-			in:    mail("bob@example.com", "m2@example.com", nil, nil, "Re: Where is my order? [#1]"),
+			in:    email("bob@example.com", "m2@example.com", nil, nil, "Re: Where is my order? [#1]"),
 			want:  channel.Decision{Action: channel.New},
 		},
 		{
 			name:  "a ticket token naming no ticket does not join",
 			setup: func(m *memStore) { thread(m, status.Open, "m1@example.com") },
-			in:    mail(ann, "m2@example.com", nil, nil, "Re: [#7]"),
+			in:    email(ann, "m2@example.com", nil, nil, "Re: [#7]"),
 			want:  channel.Decision{Action: channel.New},
 		},
 		{
 			name:  "a ticket token naming the customer's SMS ticket does not join",
 			setup: func(m *memStore) { m.open(channel.SMS, "profile:p1", status.Open) },
-			in: func() channel.Inbound {
-				in := mail(ann, "m2@example.com", nil, nil, "About [#1]")
-				in.Profile = "p1"
-				return in
-			}(),
-			want: channel.Decision{Action: channel.New},
+			in:    withProfile(email(ann, "m2@example.com", nil, nil, "About [#1]"), "p1"),
+			want:  channel.Decision{Action: channel.New},
 		},
 		{
 			name:  "a second delivery is a duplicate",
 			setup: func(m *memStore) { thread(m, status.Open, "m1@example.com") },
-			in:    mail(ann, "m1@example.com", nil, nil, "Where is my order?"),
+			in:    email(ann, "m1@example.com", nil, nil, "Where is my order?"),
 			want:  channel.Decision{Action: channel.Duplicate, Ticket: ticket(1, status.Open)},
 		},
 		{
 			name:  "a copy of the inbox's own reply is a duplicate",
 			setup: func(m *memStore) { thread(m, status.Closed, "m1@example.com", "r1@shop.com") },
-			in:    mail("support@shop.com", "r1@shop.com", []string{"m1@example.com"}, []string{"m1@example.com"}, "Re: order"),
+			in:    email("support@shop.com", "r1@shop.com", []string{"m1@example.com"}, []string{"m1@example.com"}, "Re: order"),
 			want:  channel.Decision{Action: channel.Duplicate, Ticket: ticket(1, status.Closed)},
 		},
 		{
 			name:  "a bounce is dropped even when it refers to a known message",
 			setup: func(m *memStore) { thread(m, status.Open, "r1@shop.com") },
-			in:    mail("MAILER-DAEMON@mx.example.com", "b1@mx.example.com", []string{"r1@shop.com"}, nil, "Undelivered Mail Returned to Sender"),
+			in:    email("MAILER-DAEMON@mx.example.com", "b1@mx.example.com", []string{"r1@shop.com"}, nil, "Undelivered Mail Returned to Sender"),
 			want:  channel.Decision{Action: channel.Drop, Auto: channel.Bounce},
 		},
 		{
 			name:  "an out-of-office answer joins a closed thread without reopening it",
 			setup: func(m *memStore) { thread(m, status.Closed, "r1@shop.com") },
-			in: func() channel.Inbound {
-				in := mail(ann, "ooo@example.com", []string{"r1@shop.com"}, nil, "Out of office")
-				in.Email.AutoSubmitted = "auto-replied"
-				return in
-			}(),
-			want: channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Closed), Auto: channel.AutoReply},
+			in:    edit(email(ann, "ooo@example.com", []string{"r1@shop.com"}, nil, "Out of office"), func(in *channel.Inbound) { in.Email.AutoSubmitted = "auto-replied" }),
+			want:  channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Closed), Auto: channel.AutoReply},
 		},
 		{
 			name:  "an automatic message does not wake a snoozed thread",
 			setup: func(m *memStore) { thread(m, status.Snoozed, "r1@shop.com") },
-			in: func() channel.Inbound {
-				in := mail(ann, "n1@example.com", []string{"r1@shop.com"}, nil, "Re: order")
-				in.Email.Precedence = "bulk"
-				return in
-			}(),
-			want: channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Snoozed), Auto: channel.AutoGenerated},
+			in:    edit(email(ann, "n1@example.com", []string{"r1@shop.com"}, nil, "Re: order"), func(in *channel.Inbound) { in.Email.Precedence = "bulk" }),
+			want:  channel.Decision{Action: channel.Append, Ticket: ticket(1, status.Snoozed), Auto: channel.AutoGenerated},
 		},
 		{
 			name: "an automatic message referring to nothing opens a ticket, marked",
-			in: func() channel.Inbound {
-				in := mail("noreply@carrier.example", "n1@carrier.example", nil, nil, "Your parcel")
-				in.Email.AutoSubmitted = "auto-generated"
-				return in
-			}(),
+			in:   edit(email("noreply@carrier.example", "n1@carrier.example", nil, nil, "Your parcel"), func(in *channel.Inbound) { in.Email.AutoSubmitted = "auto-generated" }),
 			want: channel.Decision{Action: channel.New, Auto: channel.AutoGenerated},
 		},
 	})
@@ -301,16 +291,10 @@ func TestRouteSMS(t *testing.T) {
 			want:  channel.Decision{Action: channel.Wake, Ticket: ticket(status.Snoozed)},
 		},
 		{
-			name: "the ticket is the number's, whatever profile the host names",
-			setup: func(m *memStore) {
-				customer(m, status.Open)
-			},
-			in: func() channel.Inbound {
-				in := text(phone, "SM1", "hello")
-				in.Profile = "p1"
-				return in
-			}(),
-			want: channel.Decision{Action: channel.Append, Ticket: ticket(status.Open)},
+			name:  "the ticket is the number's, whatever profile the host names",
+			setup: func(m *memStore) { customer(m, status.Open) },
+			in:    withProfile(text(phone, "SM1", "hello"), "p1"),
+			want:  channel.Decision{Action: channel.Append, Ticket: ticket(status.Open)},
 		},
 		{
 			name:  "a keyword with spaces and lower case makes no ticket",
@@ -327,11 +311,6 @@ func TestRouteSMS(t *testing.T) {
 			name: "help",
 			in:   text(phone, "SM1", "help"),
 			want: channel.Decision{Action: channel.Keyword, Keyword: "HELP", KeywordClass: channel.Help},
-		},
-		{
-			name: "start",
-			in:   text(phone, "SM1", "Start"),
-			want: channel.Decision{Action: channel.Keyword, Keyword: "START", KeywordClass: channel.OptIn},
 		},
 		{
 			name:  "a keyword inside a sentence is a message",
@@ -376,8 +355,8 @@ func TestRouteErrors(t *testing.T) {
 		{"nil lookup", chat("c1", "v1", "hi"), nil, channel.ErrInvalid, "Lookup"},
 		{"store down on a duplicate check", text("+447911123456", "SM1", "hi"), failing{}, errDown, ""},
 		{"store down on a thread", chat("c1", "v1", "hi"), failing{}, errDown, ""},
-		{"store down on a reference", mail("a@b.example", "m1@b", []string{"r@x"}, nil, ""), failing{}, errDown, ""},
-		{"store down on a ticket token", mail("a@b.example", "m1@b", nil, nil, "Re: [#1]"), ticketDown{newMemStore()}, errDown, ""},
+		{"store down on a reference", email("a@b.example", "m1@b", []string{"r@x"}, nil, ""), failing{}, errDown, ""},
+		{"store down on a ticket token", email("a@b.example", "m1@b", nil, nil, "Re: [#1]"), ticketDown{newMemStore()}, errDown, ""},
 		{"ticket with invalid status", text("+447911123456", "SM1", "hi"), bad, channel.ErrInvalid, "Lookup"},
 	}
 	for _, tc := range cases {

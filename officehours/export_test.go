@@ -21,3 +21,10 @@ func NextCloseUncached(s *Schedule, t time.Time) (time.Time, bool) {
 func OpenBetweenUncached(s *Schedule, from, to time.Time) time.Duration {
 	return time.Duration(s.compiled().openSeconds(from.Unix(), to.Unix())) * time.Second
 }
+
+// ZoneEnd returns the end of the period of constant UTC offset that holds
+// at t, as the schedule's walk sees it.
+func ZoneEnd(s *Schedule, t time.Time) time.Time {
+	_, end := s.compiled().zone(t.Unix())
+	return time.Unix(end, 0).UTC()
+}

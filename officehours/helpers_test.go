@@ -1,18 +1,49 @@
 package officehours_test
 
 import (
+	"go/build"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
-	_ "time/tzdata" // zones come with the test binary, not from the machine
+	_ "time/tzdata" // zones come with the test binary where the machine has none
 
 	"github.com/routedesk/routedesk/officehours"
 )
 
+// TestMain points time.LoadLocation, which prefers the machine's zone
+// database to the embedded one, at Go's own copy of the data time/tzdata
+// embeds, so that the tests see the same rules on every machine.
+func TestMain(m *testing.M) {
+	if zip := filepath.Join(build.Default.GOROOT, "lib", "time", "zoneinfo.zip"); build.Default.GOROOT != "" {
+		if _, err := os.Stat(zip); err == nil {
+			os.Setenv("ZONEINFO", zip)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// zones caches loaded zones: loading one from Go's zip reads the zip.
+var zones sync.Map // name → *time.Location
+
+// loadZone returns the named zone, loading it once.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err == nil {
+		zones.Store(name, loc)
+	}
+	return loc, err
+}
+
 // load returns the named zone or stops the test.
 func load(t testing.TB, name string) *time.Location {
 	t.Helper()
-	loc, err := time.LoadLocation(name)
+	loc, err := loadZone(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
 // Package officehours answers when a support team is open: weekly spans of
 // wall-clock time in an IANA time zone, with holidays and special days,
-// exact across daylight-saving changes. It is pure: no I/O (beyond
-// [time.LoadLocation] when JSON names a zone), no goroutines, and no clock;
-// every question takes the instant it is about.
+// exact across daylight-saving changes. It is pure: no goroutines, no clock
+// (every question takes the instant it is about), and no I/O except the
+// [time.LoadLocation] that decoding JSON needs to find a zone by name.
 //
 // # The model
 //
@@ -10,37 +10,39 @@
 // [Exception]s. A span runs from Start to End in wall-clock time of day with
 // minute resolution; End may be 24:00. A span whose End is not after its
 // Start runs overnight into the next day: Friday 22:00–02:00 is open from
-// 22:00 on Friday until 02:00 on Saturday, and 09:00–09:00 is open for a full
-// day from 09:00. Spans of one day that overlap or touch are refused (merge
-// them yourself); the part of an overnight span that runs into the next day
-// may overlap or touch that day's spans, and the schedule is open in their
-// union.
+// 22:00 on Friday until 02:00 on Saturday, 09:00–09:00 is open for a full
+// day from 09:00, and 22:00–00:00 means the same as 22:00–24:00. Spans of one
+// day that overlap or touch are refused rather than merged; the part of an
+// overnight span that runs into the next day may overlap or touch that day's
+// spans, and the schedule is then open in their union.
 //
 // An exception is dated in the schedule's zone, once ([Date] with a Year) or
 // every year (Year 0: 25 December every year). An exception without spans is
-// a holiday: closed all day. An exception with spans replaces the weekly
-// spans of its date. When both a one-off and a yearly exception fall on a
-// date, the one-off wins. A yearly 29 February applies in leap years only.
+// a holiday, closed all day; an exception with spans replaces the weekly
+// spans of its date. When a one-off and a yearly exception fall on the same
+// date, the one-off wins; two exceptions with the same Date are refused. A
+// yearly 29 February applies in leap years only.
 //
 // # The wall-clock rule
 //
 // The schedule is open at an instant exactly when the wall clock of its zone
 // shows, at that instant, a time inside a span of the local date, or inside
 // the part of the previous date's overnight span that runs into this date.
-// "The previous date's spans" are the effective ones: a holiday has no
-// overnight span, so Friday 22:00–02:00 with Friday a holiday leaves Saturday
-// 00:00–02:00 closed. An overnight span runs into an exception day unless
-// that exception sets CutOvernight, which stops it at the midnight that
-// starts the exception day (close at midnight before New Year's Day, say).
+// The previous date's spans are its effective ones: a holiday has no
+// overnight span, so with Friday 22:00–02:00 and Friday a holiday, Saturday
+// 00:00–02:00 is closed. An overnight span runs into an exception day
+// (holiday or not) unless that exception sets CutOvernight, which stops it at
+// the midnight that starts the exception day: close at midnight before New
+// Year's Day, say.
 //
 // The rule makes daylight-saving days exact without special cases. In
 // America/New_York the clocks skip from 02:00 to 03:00 on 9 March 2025, so a
 // span of 01:30–03:30 that day is open for one hour (01:30–02:00 EST and
-// 03:00–03:30 EDT); they go back from 02:00 to 01:00 on 2 November 2025, so
-// the same span is then open for three hours, 01:00–01:30 being shown, and
-// open, twice. A wall time that does not exist is never open and a wall time
-// shown twice is open both times. The package therefore never builds an
-// instant from a wall time ("midnight plus a duration" is an hour off on such
+// 03:00–03:30 EDT). They go back from 02:00 to 01:00 on 2 November 2025, so
+// the same span is then open for two and a half hours: 01:30–02:00 is shown,
+// and open, twice. A wall time that does not exist is never open, and a wall
+// time shown twice is open both times. So the package never turns a wall
+// time into one instant ("midnight plus a duration" is an hour off on such
 // days, and even [time.Date] must pick one of the two instants of a repeated
 // wall time): it walks the zone's periods of constant UTC offset
 // ([time.Time.ZoneBounds]) and maps each period's stretch of wall clock onto
@@ -49,16 +51,21 @@
 // # Questions, speed and concurrency
 //
 // [Schedule.IsOpen], [Schedule.NextOpen], [Schedule.NextClose] and
-// [Schedule.OpenBetween] answer for any instant. A schedule keeps, behind an
-// atomic pointer, an immutable table of its open intervals in UTC for about
-// twelve weeks around the most recent instant asked about, so a question
-// near "now" is a binary search; the table is rebuilt when a question falls
-// outside it. A *Schedule is safe for concurrent use by many goroutines.
-// Questions far from the table are answered by walking the calendar, which
-// skips stretches that only one-off exceptions can change, and stops after
-// one full 400-year Gregorian cycle past the last one-off exception (and past
-// 2200, when zone rules have long been periodic): a schedule that has not
-// opened by then never will, so NextOpen and NextClose always end quickly.
+// [Schedule.OpenBetween] answer for any instant; the instants NextOpen and
+// NextClose find are in the schedule's location (one they are given comes
+// back as it was). A schedule keeps, behind an atomic pointer, an
+// immutable table of its open intervals in UTC for the twelve weeks around
+// the latest instant asked about, so a question near "now" is a binary
+// search without allocation; IsOpen, NextOpen and NextClose rebuild the table
+// (some microseconds) when their instant falls outside it. A *Schedule is
+// safe for concurrent use by many goroutines.
+//
+// Questions far from the table walk the calendar. The walk skips the
+// stretches that only one-off exceptions can change (a schedule open only on
+// a day fifteen years ahead answers at once), and stops one full 400-year
+// Gregorian cycle after the last one-off exception and after 2200 (by when
+// zone rules have long been periodic): a schedule that has not opened by
+// then never will. So NextOpen and NextClose end quickly on any schedule.
 //
 // Schedules cover the instants from 0001-01-01 to 10000-01-01 UTC. Outside
 // that range every schedule is closed, and NextOpen and NextClose search no
@@ -76,11 +83,15 @@
 //	                {"date": "2025-12-24", "spans": [{"start": "09:00", "end": "13:00"}]},
 //	                {"date": "2026-01-01", "cut_overnight": true}]}
 //
-// The zone is named as [time.LoadLocation] knows it; hosts running where the
-// system has no zone database should import time/tzdata. time.Local is
-// refused, since its rules depend on the machine. A date is "YYYY-MM-DD" once
-// or "MM-DD" every year; times are "HH:MM". Spans and exceptions keep the
-// order they were given in, so decoding and encoding round-trip exactly.
+// The zone is a name that [time.LoadLocation] knows; hosts that run where the
+// system has no zone database should import time/tzdata. A location made
+// with [time.FixedZone] works but encodes its own name, which decodes only if
+// it is also an IANA name; time.Local is refused, since its rules depend on
+// the machine, and so is a zone a day or more off UTC. A date is "YYYY-MM-DD"
+// once or "MM-DD" every year; times are exactly "HH:MM". Unknown fields are
+// refused, so a misspelt "exceptions" is an error rather than a schedule
+// without holidays. Spans and exceptions keep the order they were given in,
+// and decoding what was encoded gives the same schedule.
 //
 // Every validation error, from New and from decoding alike, is an [*Error]
 // naming the field at fault as a JSON path ("weekly.monday[1].end",
@@ -88,7 +99,7 @@
 // ([ErrZone], [ErrTimeOfDay], [ErrOverlap], [ErrDate], [ErrDuplicateDate],
 // [ErrSyntax]) under [errors.Is].
 //
-// The zero Schedule is usable and never open, in UTC; it is what a variable
+// The zero Schedule is usable: never open, in UTC. It is what a variable
 // holds before UnmarshalJSON fills it.
 package officehours
 
@@ -172,11 +183,12 @@ type Schedule struct {
 
 // New returns the schedule with location loc, weekly spans week and the
 // given exceptions. It validates everything and reports the first problem as
-// an [*Error]: a nil location or time.Local ([ErrZone]), a time of day out of
-// range or a span starting at 24:00 ([ErrTimeOfDay]), spans of one day that
-// overlap or touch ([ErrOverlap]), a date that does not exist ([ErrDate]),
-// and two exceptions for the same date ([ErrDuplicateDate]). The schedule
-// keeps its own copies of week and exceptions.
+// an [*Error]: a nil location, time.Local, or a zone a day or more off UTC
+// ([ErrZone]); a time of day out of range or a span starting at 24:00
+// ([ErrTimeOfDay]); spans of one day that overlap or touch ([ErrOverlap]); a
+// date that does not exist ([ErrDate]); two exceptions for the same date
+// ([ErrDuplicateDate]). The schedule keeps its own copies of week and
+// exceptions.
 func New(loc *time.Location, week Week, exceptions ...Exception) (*Schedule, error) {
 	c, err := compile(loc, week, exceptions)
 	if err != nil {
@@ -277,8 +289,8 @@ type dayPlan struct {
 // when the span runs overnight.
 type span struct{ start, end int64 }
 
-// datedPlan is the plan of an exception, keyed by its civil day number (one-off)
-// or by month*32+day (yearly).
+// datedPlan is the plan of an exception, keyed by its day number (one-off) or
+// by month*32+day (yearly).
 type datedPlan struct {
 	key  int64
 	plan dayPlan
@@ -297,6 +309,9 @@ func compile(loc *time.Location, week Week, exceptions []Exception) (*compiled, 
 	}
 	if loc == time.Local || loc.String() == "" {
 		return nil, &Error{Field: "zone", Err: ErrZone, Detail: fmt.Sprintf("%q is not an IANA zone name", loc.String())}
+	}
+	if _, off := time.Unix(0, 0).In(loc).Zone(); off <= -daySec || off >= daySec {
+		return nil, &Error{Field: "zone", Err: ErrZone, Detail: fmt.Sprintf("%s is a day or more off UTC", loc)}
 	}
 	c := &compiled{loc: loc, exceptions: cloneExceptions(exceptions)}
 	for d := range week {
@@ -392,23 +407,29 @@ func dayEnd(s Span) TimeOfDay {
 
 func (c *compiled) cycleFacts() cycleFacts {
 	weeklyOpens, yearlyOpens, yearlyClosed := false, false, 0
-	maxTail := int64(0)
-	for _, p := range c.weekly {
-		weeklyOpens = weeklyOpens || len(p.spans) > 0
-		maxTail = max(maxTail, p.tail())
-	}
 	full := true
+	minTail, maxTail := int64(daySec), int64(0)
 	for w := range c.weekly {
-		full = full && c.weekly[w].covers(c.weekly[(w+6)%7].tail())
+		p := &c.weekly[w]
+		weeklyOpens = weeklyOpens || len(p.spans) > 0
+		minTail, maxTail = min(minTail, p.tail()), max(maxTail, p.tail())
+		full = full && p.covers(c.weekly[(w+6)%7].tail())
 	}
-	for _, y := range c.yearly {
-		if len(y.plan.spans) == 0 {
+	for i := range c.yearly {
+		p := &c.yearly[i].plan
+		if len(p.spans) == 0 {
 			yearlyClosed++
 		}
-		yearlyOpens = yearlyOpens || len(y.plan.spans) > 0
-		// A yearly exception keeps the cycle full only if it covers its own
-		// day and leaves the next day at least the morning a weekday would.
-		full = full && y.plan.covers(0) && y.plan.tail() >= maxTail
+		yearlyOpens = yearlyOpens || len(p.spans) > 0
+		// A yearly exception keeps the cycle full when it covers its day
+		// after the shortest overnight span of a weekday (none, if it cuts
+		// them), and leaves the next day at least the morning any weekday
+		// would.
+		prev := minTail
+		if p.cut {
+			prev = 0
+		}
+		full = full && p.covers(prev) && p.tail() >= maxTail
 	}
 	return cycleFacts{
 		opens: yearlyOpens || weeklyOpens && yearlyClosed < 366,

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// The instants a schedule covers, in Unix seconds: [0001-01-01, 10000-01-01) UTC.
+// The instants a schedule covers, in Unix seconds: from 0001-01-01 to
+// 10000-01-01 UTC.
 const (
 	firstSec int64 = -62135596800
 	endSec   int64 = 253402300800
@@ -18,16 +19,20 @@ const blockSec = 28 * daySec
 
 // window is an immutable table of the open intervals of [lo, hi), in Unix
 // seconds: the schedule is open in [edges[0], edges[1]), [edges[2],
-// edges[3]), … and closed elsewhere in [lo, hi).
+// edges[3]), … and closed elsewhere in [lo, hi). lo and hi are whole UTC
+// days apart; day[k] is the index of the first edge at or after lo + k days,
+// so that a lookup only searches the edges of one day.
 type window struct {
 	lo, hi int64
 	edges  []int64
+	day    []int32
 }
 
-// count returns how many edges are at or before sec; it is odd exactly when
-// the schedule is open at sec.
+// count returns how many edges are at or before sec, for sec in [lo, hi);
+// it is odd exactly when the schedule is open at sec.
 func (w *window) count(sec int64) int {
-	lo, hi := 0, len(w.edges)
+	k := (sec - w.lo) / daySec
+	lo, hi := int(w.day[k]), int(w.day[k+1])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if w.edges[m] <= sec {
@@ -61,6 +66,15 @@ func (s *Schedule) window(sec int64) *window {
 		})
 		return true
 	})
+	w.day = make([]int32, (w.hi-w.lo)/daySec+1)
+	i := 0
+	for k := range w.day {
+		for i < len(w.edges) && w.edges[i] < w.lo+int64(k)*daySec {
+			i++
+		}
+		w.day[k] = int32(i)
+	}
+	w.day[len(w.day)-1] = int32(len(w.edges))
 	s.cache.Store(w)
 	return w
 }
@@ -70,18 +84,47 @@ func (s *Schedule) window(sec int64) *window {
 // false.
 func (c *compiled) periods(from, to int64, fn func(u, v, off int64) bool) {
 	for u := from; u < to; {
-		t := time.Unix(u, 0).In(c.loc)
-		_, off := t.Zone()
-		_, end := t.ZoneBounds()
-		v := to
-		if !end.IsZero() {
-			v = min(v, max(end.Unix(), u+1))
-		}
-		if !fn(u, v, int64(off)) {
+		off, end := c.zone(u)
+		v := min(to, end)
+		if !fn(u, v, off) {
 			return
 		}
 		u = v
 	}
+}
+
+// zone returns the UTC offset at sec and the end of the period in which it
+// holds (math.MaxInt64 when it holds for ever).
+func (c *compiled) zone(sec int64) (off, end int64) {
+	t := time.Unix(sec, 0).In(c.loc)
+	_, o := t.Zone()
+	off = int64(o)
+	switch _, e := t.ZoneBounds(); {
+	case e.IsZero():
+		return off, math.MaxInt64
+	case e.Unix() > sec:
+		return off, e.Unix()
+	}
+	// In the last UTC day of a leap year that the zone's TZ rule serves,
+	// ZoneBounds reports an end before sec (go.dev/issue/81583). Find the
+	// next change within a day by bisection, or else take the day.
+	lo, hi := sec, sec+daySec
+	if c.offsetAt(hi) == off {
+		return off, hi
+	}
+	for hi-lo > 1 { // offset off at lo, another at hi
+		if m := lo + (hi-lo)/2; c.offsetAt(m) == off {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return off, hi
+}
+
+func (c *compiled) offsetAt(sec int64) int64 {
+	_, off := time.Unix(sec, 0).In(c.loc).Zone()
+	return int64(off)
 }
 
 // limit returns the instant after which a search from sec may stop: one
@@ -170,7 +213,7 @@ func (s *Schedule) NextOpen(t time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	if sec < firstSec {
-		sec = firstSec
+		sec, t = firstSec, s.instant(firstSec)
 	}
 	w := s.window(sec)
 	i := w.count(sec)

@@ -1,8 +1,7 @@
 package officehours
 
 import (
-	"cmp"
-	"slices"
+	"math"
 	"time"
 )
 
@@ -51,8 +50,22 @@ func monthDay(m time.Month, d int) int64 { return int64(m)*32 + int64(d) }
 // weekday returns the weekday of day number d; 1970-01-01 was a Thursday.
 func weekday(d int64) time.Weekday { return time.Weekday((d%7 + 7 + 4) % 7) }
 
+// lowerBound returns the index of the first plan whose key is ≥ key.
+func lowerBound(plans []datedPlan, key int64) int {
+	lo, hi := 0, len(plans)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if plans[m].key < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 func findPlan(plans []datedPlan, key int64) *dayPlan {
-	if i, ok := slices.BinarySearchFunc(plans, key, func(p datedPlan, k int64) int { return cmp.Compare(p.key, k) }); ok {
+	if i := lowerBound(plans, key); i < len(plans) && plans[i].key == key {
 		return &plans[i].plan
 	}
 	return nil
@@ -75,8 +88,7 @@ func (c *compiled) plan(d int64) *dayPlan {
 // nextOneOff returns the first one-off exception day ≥ d, only counting
 // days with spans when busy is set.
 func (c *compiled) nextOneOff(d int64, busy bool) (int64, bool) {
-	i, _ := slices.BinarySearchFunc(c.oneOff, d, func(p datedPlan, k int64) int { return cmp.Compare(p.key, k) })
-	for ; i < len(c.oneOff); i++ {
+	for i := lowerBound(c.oneOff, d); i < len(c.oneOff); i++ {
 		if !busy || len(c.oneOff[i].plan.spans) > 0 {
 			return c.oneOff[i].key, true
 		}
@@ -95,6 +107,8 @@ func (c *compiled) isOneOff(d int64) bool { return findPlan(c.oneOff, d) != nil 
 func (c *compiled) walk(from, to int64, yield func(a, b int64) bool) {
 	var ca, cb int64 // the merged interval waiting to be yielded
 	pending := false
+	var next *dayPlan // the plan of day nextDay, looked up by the previous day
+	nextDay := int64(math.MinInt64)
 days:
 	for d := floorDiv(from, daySec) - 1; d*daySec < to; d++ {
 		if !c.cycle.opens {
@@ -117,7 +131,11 @@ days:
 				cb, d = max(cb, n*daySec), n-1
 			}
 		}
-		p, next := c.plan(d), c.plan(d+1)
+		p := next
+		if nextDay != d {
+			p = c.plan(d)
+		}
+		next, nextDay = c.plan(d+1), d+1
 		base := d * daySec
 		for _, sp := range p.spans {
 			a, b := base+sp.start, base+sp.end

@@ -1,0 +1,228 @@
+package memstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/inbox/storetest"
+	"github.com/routedesk/routedesk/status"
+)
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(*testing.T) inbox.Store { return memstore.New() })
+}
+
+var epoch = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+
+func openTicket(key string, minute int) inbox.Ticket {
+	at := epoch.Add(time.Duration(minute) * time.Minute)
+	return inbox.Ticket{Channel: channel.WebChat, Customer: "webchat:v", Key: key, Status: status.Open, CreatedAt: at, ActiveAt: at}
+}
+
+func TestTxUsedAfterItEnded(t *testing.T) {
+	t.Parallel()
+	s := memstore.New()
+	var w inbox.Tx
+	var r inbox.ReadTx
+	ctx := context.Background()
+	if err := s.Update(ctx, "a", func(tx inbox.Tx) error { w = tx; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.View(ctx, "a", func(tx inbox.ReadTx) error { r = tx; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for name, err := range map[string]error{
+		"Update's CreateTicket": second(w.CreateTicket(openTicket("k", 0))),
+		"Update's Ticket":       second(w.Ticket(1)),
+		"Update's Emit":         second(w.Emit(inbox.Event{Type: inbox.TicketCreated})),
+		"Update's PutSettings":  w.PutSettings(inbox.DefaultSettings()),
+		"View's Tickets":        second(r.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, Limit: 1})),
+		"View's Rotation":       second(r.Rotation()),
+	} {
+		if !errors.Is(err, memstore.ErrTxDone) {
+			t.Errorf("%s after the transaction: %v, want ErrTxDone", name, err)
+		}
+	}
+	if err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		_, err := tx.Ticket(1)
+		return err
+	}); !errors.Is(err, inbox.ErrNotFound) {
+		t.Errorf("a transaction used after it ended wrote a ticket: %v", err)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func TestTimesOutsideTheRange(t *testing.T) {
+	t.Parallel()
+	s := memstore.New()
+	early, late := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	err := s.Update(context.Background(), "a", func(tx inbox.Tx) error {
+		var errs []error
+		for _, when := range []time.Time{early, late} {
+			tk := openTicket("k", 0)
+			tk.ClosedAt = when
+			errs = append(errs, second(tx.CreateTicket(tk)))
+			errs = append(errs, second(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: when})))
+			errs = append(errs, second(tx.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, CreatedFrom: when, Limit: 1})))
+			errs = append(errs, second(tx.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, After: &inbox.Position{At: when}, Limit: 1})))
+			errs = append(errs, second(tx.SnoozeDue(when, 1)))
+			errs = append(errs, second(tx.Lease("l", "h", when, when.Add(time.Second))))
+		}
+		for i, err := range errs {
+			var ie *inbox.InvalidError
+			if !errors.As(err, &ie) || !strings.Contains(ie.Reason, "outside the years 1678 to 2261") {
+				t.Errorf("call %d: %v, want an *inbox.InvalidError naming the range", i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRollbackAcrossChunks rolls back writes that fill a chunk of tickets,
+// messages and event positions and start the next, and events that start new
+// pages of the event log (one larger than a page), then writes again.
+func TestRollbackAcrossChunks(t *testing.T) {
+	t.Parallel()
+	s := memstore.New()
+	ctx := context.Background()
+	write := func(from, to int, fail bool) error {
+		return s.Update(ctx, "a", func(tx inbox.Tx) error {
+			for i := from; i < to; i++ {
+				tk, err := tx.CreateTicket(openTicket(fmt.Sprint("k", i), i))
+				if err != nil {
+					return err
+				}
+				body := "hello"
+				if i%700 == 0 {
+					body = strings.Repeat("x", 100_000) // an event record larger than a page
+				}
+				m, err := tx.AddMessage(channel.WebChat, inbox.Message{Ticket: tk.Number, ID: fmt.Sprint("m", i), Body: body, At: epoch})
+				if err != nil {
+					return err
+				}
+				m.Author = "not the stored message" // so the event holds the message, not a reference
+				for range 3 {
+					if _, err := tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: epoch, Ticket: tk.Number, Message: &m}); err != nil {
+						return err
+					}
+				}
+			}
+			if fail {
+				return errors.New("boom")
+			}
+			return nil
+		})
+	}
+	if err := write(0, 1000, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(1000, 3000, true); err == nil {
+		t.Fatal("the failing Update succeeded")
+	}
+	if err := write(1000, 2100, false); err != nil {
+		t.Fatal(err) // message IDs and keys of the rolled-back writes are free again
+	}
+	err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		open := inbox.Filter{Statuses: []status.Status{status.Open}, Order: inbox.OldestFirst, Limit: 5000}
+		all, err := tx.Tickets(open)
+		if err != nil {
+			return err
+		}
+		if len(all) != 2100 || all[2099].Number != 2100 || all[2099].Key != "k2099" {
+			return fmt.Errorf("%d tickets, the last %+v", len(all), all[len(all)-1])
+		}
+		events, err := tx.Outbox(0, 10_000)
+		if err != nil {
+			return err
+		}
+		if len(events) != 6300 {
+			return fmt.Errorf("%d events, want 6300", len(events))
+		}
+		for i, e := range events {
+			want := int64(i/3 + 1)
+			if e.Seq != int64(i+1) || e.Ticket != want || e.Message.Ticket != want || len(e.Message.Body) != len(bodyOf(int(want-1))) {
+				return fmt.Errorf("event %d is %+v", i+1, e)
+			}
+		}
+		for _, n := range []int64{1, 1024, 1025, 2100} {
+			msgs, err := tx.Messages(n, math.MaxInt, 10)
+			if err != nil || len(msgs) != 1 || msgs[0].ID != fmt.Sprint("m", n-1) {
+				return fmt.Errorf("thread of %d: %+v, %v", n, msgs, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func bodyOf(i int) string {
+	if i%700 == 0 {
+		return strings.Repeat("x", 100_000)
+	}
+	return "hello"
+}
+
+// TestReturnedValuesAreCopies changes everything a caller can reach through
+// the values it got, and checks the store did not change.
+func TestReturnedValuesAreCopies(t *testing.T) {
+	t.Parallel()
+	s := memstore.New()
+	ctx := context.Background()
+	tags := []string{"vip"}
+	err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+		tk := openTicket("k", 0)
+		tk.Tags = tags
+		if _, err := tx.CreateTicket(tk); err != nil {
+			return err
+		}
+		_, err := tx.Emit(inbox.Event{Type: inbox.TagsChanged, At: epoch, Ticket: 1, Tags: tags})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags[0] = "changed"
+	read := func() (inbox.Ticket, []inbox.Event) {
+		var tk inbox.Ticket
+		var h []inbox.Event
+		err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+			var err error
+			if tk, err = tx.Ticket(1); err != nil {
+				return err
+			}
+			h, err = tx.History(1)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk, h
+	}
+	tk, h := read()
+	tk.Tags[0], h[0].Tags[0] = "changed", "changed"
+	tk, h = read()
+	if diff := cmp.Diff([]string{"vip"}, tk.Tags); diff != "" {
+		t.Errorf("ticket tags (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"vip"}, h[0].Tags, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("event tags (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,126 @@
+package memstore
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+)
+
+// message is a message as memstore keeps it. The messages of all tickets are
+// kept in one sequence; each links to the previous message of its ticket.
+type message struct {
+	author, id, body string
+	at               int64
+	ticket           uint32
+	index            uint32 // Message.Index
+	prev             uint32 // number of the ticket's previous message; 0 if none
+	kind             channel.Kind
+	direction        inbox.Direction
+	automatic        bool
+}
+
+// messageOut returns message n as an inbox.Message.
+func (d *data) messageOut(n uint32) inbox.Message {
+	m := d.messages.at(int(n - 1))
+	return inbox.Message{
+		Ticket: int64(m.ticket), Index: int(m.index), Direction: m.direction, Author: m.author,
+		ID: m.id, Body: m.body, At: decodeTime(m.at), Automatic: m.automatic,
+	}
+}
+
+// AddMessage implements [inbox.Tx]. It ignores m.Index. The channel kind must
+// be valid; a message with an empty ID is not indexed and never conflicts.
+func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message, error) {
+	d, err := w.inbox()
+	if err != nil {
+		return inbox.Message{}, err
+	}
+	if !kind.Valid() {
+		return inbox.Message{}, invalid("kind", fmt.Sprintf("%v is not a channel", kind))
+	}
+	t := d.ticket(m.Ticket)
+	if t == nil {
+		return inbox.Message{}, notFound("ticket %d", m.Ticket)
+	}
+	at, err := encodeTime("Message.At", m.At)
+	if err != nil {
+		return inbox.Message{}, err
+	}
+	key := threadKey{kind, m.ID}
+	if m.ID != "" && d.byMessage.get(key) != 0 {
+		return inbox.Message{}, conflict("a %v message with ID %q exists", kind, m.ID)
+	}
+	n := d.messages.len() + 1
+	if n >= math.MaxUint32 {
+		return inbox.Message{}, conflict("the inbox holds the most messages memstore can number")
+	}
+	author := m.Author
+	if author == t.customer {
+		author = t.customer // share the bytes
+	}
+	ref := uint32(n)
+	d.messages.push(message{
+		author: author, id: m.ID, body: m.Body, at: at, ticket: uint32(m.Ticket), index: t.messageCount,
+		prev: t.lastMessage, kind: kind, direction: m.Direction, automatic: m.Automatic,
+	})
+	m.Index = int(t.messageCount)
+	t.lastMessage = ref
+	t.messageCount++
+	if key.key != "" {
+		d.byMessage.put(key, ref)
+	}
+	number := m.Ticket
+	d.onUndo(func() {
+		if key.key != "" {
+			d.byMessage.delete(key)
+		}
+		t := d.ticket(number)
+		t.lastMessage = d.messages.at(n - 1).prev
+		t.messageCount--
+		d.messages.truncate(n - 1)
+	})
+	return m, nil
+}
+
+// TicketByMessage implements [inbox.ReadTx]. An empty ID finds nothing.
+func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return 0, err
+	}
+	if n := d.byMessage.get(threadKey{kind, id}); n != 0 && id != "" {
+		return int64(d.messages.at(int(n - 1)).ticket), nil
+	}
+	return 0, notFound("no %v message with ID %q", kind, id)
+}
+
+// Messages implements [inbox.ReadTx]. before 0 is the end of the thread
+// (nothing is below it); pass math.MaxInt for the newest page. It costs the
+// messages newer than before plus limit.
+func (r *readTx) Messages(ticket int64, before, limit int) ([]inbox.Message, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case before < 0:
+		return nil, invalid("before", fmt.Sprintf("%d is negative", before))
+	case limit <= 0:
+		return nil, invalid("limit", fmt.Sprintf("%d is not positive", limit))
+	}
+	t := d.ticket(ticket)
+	if t == nil {
+		return nil, notFound("ticket %d", ticket)
+	}
+	var out []inbox.Message
+	for n := t.lastMessage; n != 0 && len(out) < limit; {
+		m := d.messages.at(int(n - 1))
+		if int(m.index) < before {
+			out = append(out, d.messageOut(n))
+		}
+		n = m.prev
+	}
+	return out, nil
+}

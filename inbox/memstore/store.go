@@ -1,0 +1,261 @@
+package memstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+)
+
+// ErrTxDone is returned by every method of a transaction used after its
+// function returned.
+var ErrTxDone = errors.New("memstore: transaction has ended")
+
+// Store is an in-memory [inbox.Store] holding any number of inboxes. The zero
+// value is not usable; call [New]. A Store is safe for concurrent use.
+type Store struct {
+	mu      sync.Mutex
+	inboxes map[string]*data
+	seed    maphash.Seed
+}
+
+var _ inbox.Store = (*Store)(nil)
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{inboxes: make(map[string]*data), seed: maphash.MakeSeed()}
+}
+
+// Update runs fn in a read-write transaction over the inbox with the given
+// ID, holding the inbox's lock, so transactions over one inbox are
+// serializable and fn runs exactly once. When fn returns an error or panics,
+// every write it made is undone, in reverse order, before Update returns the
+// error unchanged (or the panic continues). Update returns ctx.Err() without
+// running fn when ctx is done, and an error matching [inbox.ErrInvalid] for
+// an empty inbox ID. fn must not call the Store: that deadlocks.
+func (s *Store) Update(ctx context.Context, id string, fn func(inbox.Tx) error) error {
+	d, err := s.open(ctx, id, true)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx := &writeTx{readTx{d: d}}
+	committed := false
+	defer func() {
+		tx.d = nil
+		if !committed {
+			for i := len(d.undo) - 1; i >= 0; i-- {
+				d.undo[i]()
+			}
+		}
+		clear(d.undo)
+		d.undo = d.undo[:0]
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+// View runs fn on the inbox with the given ID, holding the inbox's read lock:
+// fn sees a consistent snapshot, concurrently with other Views but not with
+// an Update of the same inbox. It returns ctx.Err() without running fn when
+// ctx is done, and an error matching [inbox.ErrInvalid] for an empty inbox ID.
+// An inbox nobody wrote to reads as empty. fn must not call the Store.
+func (s *Store) View(ctx context.Context, id string, fn func(inbox.ReadTx) error) error {
+	d, err := s.open(ctx, id, false)
+	if err != nil {
+		return err
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx := &readTx{d: d}
+	defer func() { tx.d = nil }()
+	return fn(tx)
+}
+
+// open returns the inbox with the given ID, creating it when create is set;
+// otherwise a missing inbox is a fresh empty one that is not kept.
+func (s *Store) open(ctx context.Context, id string, create bool) (*data, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, invalid("inbox", "empty inbox ID")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.inboxes[id]
+	if d == nil {
+		d = newData(id, s.seed)
+		if create {
+			s.inboxes[id] = d
+		}
+	}
+	return d, nil
+}
+
+// data is one inbox.
+type data struct {
+	mu sync.RWMutex
+	id string
+
+	tickets    chunks[ticket]      // ticket n at index n-1
+	byThread   refIndex[threadKey] // (channel, Key) → newest ticket
+	byCustomer refIndex[string]    // Customer → newest ticket
+	lists      map[listKey]*list   // the view indexes
+	due        btree[entry]        // snoozed tickets by (SnoozedUntil, Number)
+	messages   chunks[message]     // message n at index n-1, in insertion order
+	byMessage  refIndex[threadKey] // (channel, message ID) → message
+	events     eventLog            // event Seq n is the n-th
+	assignees  interned[string]    // keyed by themselves
+	tagSets    interned[[]string]  // keyed by tagKey
+	settings   *inbox.Settings     // nil until saved
+	members    map[string]inbox.Member
+	rotation   assign.Rotation
+	views      map[string]inbox.SavedView
+	leases     map[string]lease
+	delivered  int64
+
+	undo    []func() // the open transaction's undo log
+	scratch []byte   // where Emit encodes
+}
+
+// threadKey is a key unique within a channel: a ticket's Key or a message's ID.
+type threadKey struct {
+	kind channel.Kind
+	key  string
+}
+
+func newData(id string, seed maphash.Seed) *data {
+	d := &data{id: id, lists: make(map[listKey]*list)}
+	hashThread := func(k threadKey) uint64 { return maphash.String(seed, k.key) ^ uint64(k.kind)*0x9e3779b97f4a7c15 }
+	d.byThread = refIndex[threadKey]{
+		keyOf: func(n uint32) threadKey { t := d.tickets.at(int(n) - 1); return threadKey{t.channel, t.key} },
+		hash:  hashThread,
+	}
+	d.byCustomer = refIndex[string]{
+		keyOf: func(n uint32) string { return d.tickets.at(int(n) - 1).customer },
+		hash:  func(k string) uint64 { return maphash.String(seed, k) },
+	}
+	d.byMessage = refIndex[threadKey]{
+		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, m.id} },
+		hash:  hashThread,
+	}
+	d.due.cmp = byTime
+	return d
+}
+
+// onUndo records how to undo a write of the open transaction.
+func (d *data) onUndo(f func()) { d.undo = append(d.undo, f) }
+
+// readTx is a read-only transaction; d is nil once it has ended.
+type readTx struct{ d *data }
+
+// writeTx is a read-write transaction.
+type writeTx struct{ readTx }
+
+// inbox returns the transaction's inbox, or ErrTxDone once it has ended.
+func (r *readTx) inbox() (*data, error) {
+	if r.d == nil {
+		return nil, ErrTxDone
+	}
+	return r.d, nil
+}
+
+// interned numbers the distinct values of a kind that many tickets share
+// (assignees, tag sets), so that a ticket keeps a 32-bit number. Number 0 is
+// the zero value, whose key is "". Values are never forgotten: there are as
+// many as distinct values ever stored.
+type interned[V any] struct {
+	list []V
+	ids  map[string]uint32
+}
+
+// id returns the number of the value with the given key, adding v as that
+// value when the key is new.
+func (n *interned[V]) id(key string, v V) uint32 {
+	if id, ok := n.lookup(key); ok {
+		return id
+	}
+	if n.ids == nil {
+		n.ids = make(map[string]uint32)
+		n.list = make([]V, 1)
+	}
+	id := uint32(len(n.list))
+	n.list = append(n.list, v)
+	n.ids[key] = id
+	return id
+}
+
+// lookup returns the number of the value with the given key, if it was ever
+// added.
+func (n *interned[V]) lookup(key string) (uint32, bool) {
+	if key == "" {
+		return 0, true
+	}
+	id, ok := n.ids[key]
+	return id, ok
+}
+
+func (n *interned[V]) value(id uint32) V {
+	if id == 0 {
+		var zero V
+		return zero
+	}
+	return n.list[id]
+}
+
+// Times are kept as Unix nanoseconds, with the zero time as noTime. A time
+// that int64 nanoseconds cannot hold (before 1678 or after 2261) is refused.
+const (
+	noTime = math.MinInt64
+	minSec = math.MinInt64/int64(time.Second) + 1
+	maxSec = math.MaxInt64/int64(time.Second) - 1
+)
+
+// encodeTime returns t as kept, or an *inbox.InvalidError naming field.
+func encodeTime(field string, t time.Time) (int64, error) {
+	if t.IsZero() {
+		return noTime, nil
+	}
+	if s := t.Unix(); s < minSec || s > maxSec {
+		return 0, invalid(field, fmt.Sprintf("%v is outside the years 1678 to 2261", t))
+	}
+	return t.UnixNano(), nil
+}
+
+// decodeTime returns a kept time, in UTC.
+func decodeTime(n int64) time.Time {
+	if n == noTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func invalid(field, reason string) error {
+	return &inbox.InvalidError{Field: field, Reason: reason}
+}
+
+func notFound(format string, args ...any) error {
+	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrNotFound)
+}
+
+func conflict(format string, args ...any) error {
+	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrConflict)
+}

@@ -1,0 +1,276 @@
+package memstore
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/inbox"
+)
+
+// Settings implements [inbox.ReadTx].
+func (r *readTx) Settings() (inbox.Settings, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return inbox.Settings{}, err
+	}
+	if d.settings == nil {
+		return inbox.Settings{}, notFound("no settings saved")
+	}
+	return *d.settings, nil
+}
+
+// PutSettings implements [inbox.Tx].
+func (w *writeTx) PutSettings(s inbox.Settings) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	old := d.settings
+	d.settings = &s
+	d.onUndo(func() { d.settings = old })
+	return nil
+}
+
+// Member implements [inbox.ReadTx].
+func (r *readTx) Member(id string) (inbox.Member, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return inbox.Member{}, err
+	}
+	m, ok := d.members[id]
+	if !ok {
+		return inbox.Member{}, notFound("member %q", id)
+	}
+	return m, nil
+}
+
+// Members implements [inbox.ReadTx]; members who joined together are ordered
+// by ID.
+func (r *readTx) Members() ([]inbox.Member, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return nil, err
+	}
+	return slices.SortedFunc(maps.Values(d.members), func(a, b inbox.Member) int {
+		return cmp.Or(cmp.Compare(a.Joined, b.Joined), strings.Compare(a.ID, b.ID))
+	}), nil
+}
+
+// PutMember implements [inbox.Tx]. The ID must not be empty.
+func (w *writeTx) PutMember(m inbox.Member) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	if m.ID == "" {
+		return invalid("Member.ID", "empty")
+	}
+	putUndoable(d, &d.members, m.ID, m)
+	return nil
+}
+
+// DeleteMember implements [inbox.Tx].
+func (w *writeTx) DeleteMember(id string) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	return deleteUndoable(d, d.members, id, "member")
+}
+
+// putUndoable sets (*m)[k] to v in the open transaction of d, making the
+// map if need be.
+func putUndoable[V any](d *data, m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = make(map[string]V)
+	}
+	old, had := (*m)[k]
+	(*m)[k] = v
+	d.onUndo(func() {
+		if had {
+			(*m)[k] = old
+		} else {
+			delete(*m, k)
+		}
+	})
+}
+
+// deleteUndoable deletes m[k] in the open transaction of d, or returns an
+// error matching inbox.ErrNotFound, naming the value's kind what, when k is
+// absent.
+func deleteUndoable[V any](d *data, m map[string]V, k, what string) error {
+	old, ok := m[k]
+	if !ok {
+		return notFound("%s %q", what, k)
+	}
+	delete(m, k)
+	d.onUndo(func() { m[k] = old })
+	return nil
+}
+
+// Rotation implements [inbox.ReadTx]. It returns the inbox's own rotation,
+// not a copy: it may be read only inside the transaction.
+func (r *readTx) Rotation() (*assign.Rotation, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return nil, err
+	}
+	return &d.rotation, nil
+}
+
+// PutRotationMember implements [inbox.Tx]. It returns the
+// [*assign.MemberError] of [assign.Rotation.Put] for a member it refuses.
+func (w *writeTx) PutRotationMember(m assign.Member) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	old, had := d.rotation.Member(m.ID)
+	if err := d.rotation.Put(m); err != nil {
+		return err
+	}
+	d.onUndo(func() { d.restoreRotationMember(m.ID, old, had) })
+	return nil
+}
+
+// restoreRotationMember puts old back, or removes id when it was not a
+// member. Put cannot refuse a member it returned.
+func (d *data) restoreRotationMember(id string, old assign.Member, had bool) {
+	if had {
+		_ = d.rotation.Put(old)
+	} else {
+		d.rotation.Remove(id)
+	}
+}
+
+// RemoveRotationMember implements [inbox.Tx]. Removing someone who is not a
+// member does nothing, as in [assign.Rotation.Remove].
+func (w *writeTx) RemoveRotationMember(id string) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	if old, had := d.rotation.Member(id); had {
+		d.rotation.Remove(id)
+		d.onUndo(func() { d.restoreRotationMember(id, old, true) })
+	}
+	return nil
+}
+
+// ApplyDecision implements [inbox.Tx].
+func (w *writeTx) ApplyDecision(dec assign.Decision) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	seq := d.rotation.Seq()
+	old, had := d.rotation.Member(dec.Agent)
+	if err := d.rotation.Apply(dec); err != nil {
+		return err
+	}
+	d.onUndo(func() {
+		d.restoreRotationMember(dec.Agent, old, had)
+		d.rotation.SetSeq(seq)
+	})
+	return nil
+}
+
+// SavedViews implements [inbox.ReadTx].
+func (r *readTx) SavedViews(member string) ([]inbox.SavedView, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return nil, err
+	}
+	var out []inbox.SavedView
+	for _, id := range slices.Sorted(maps.Keys(d.views)) {
+		if v := d.views[id]; v.Shared || v.Owner == member {
+			out = append(out, cloneView(v))
+		}
+	}
+	return out, nil
+}
+
+// SavedView implements [inbox.ReadTx].
+func (r *readTx) SavedView(id string) (inbox.SavedView, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return inbox.SavedView{}, err
+	}
+	v, ok := d.views[id]
+	if !ok {
+		return inbox.SavedView{}, notFound("saved view %q", id)
+	}
+	return cloneView(v), nil
+}
+
+// PutSavedView implements [inbox.Tx]. The ID must not be empty. The view is
+// kept as given, Query.Cursor included.
+func (w *writeTx) PutSavedView(v inbox.SavedView) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	if v.ID == "" {
+		return invalid("SavedView.ID", "empty")
+	}
+	putUndoable(d, &d.views, v.ID, cloneView(v))
+	return nil
+}
+
+// DeleteSavedView implements [inbox.Tx].
+func (w *writeTx) DeleteSavedView(id string) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	return deleteUndoable(d, d.views, id, "saved view")
+}
+
+func cloneView(v inbox.SavedView) inbox.SavedView {
+	v.Query.Statuses = slices.Clone(v.Query.Statuses)
+	v.Query.Channels = slices.Clone(v.Query.Channels)
+	v.Query.Tags = slices.Clone(v.Query.Tags)
+	return v
+}
+
+// lease is who holds a named lease, until when (kept time).
+type lease struct {
+	holder string
+	until  int64
+}
+
+// Lease implements [inbox.Tx]. A lease held until u is expired at any now
+// not before u. name and holder must not be empty, and until must be after
+// now.
+func (w *writeTx) Lease(name, holder string, now, until time.Time) (bool, error) {
+	d, err := w.inbox()
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case name == "":
+		return false, invalid("name", "empty")
+	case holder == "":
+		return false, invalid("holder", "empty")
+	case !until.After(now):
+		return false, invalid("until", fmt.Sprintf("%v is not after now (%v)", until, now))
+	}
+	at, err := encodeTime("now", now)
+	if err != nil {
+		return false, err
+	}
+	end, err := encodeTime("until", until)
+	if err != nil {
+		return false, err
+	}
+	if cur, ok := d.leases[name]; ok && cur.holder != holder && cur.until > at {
+		return false, nil
+	}
+	putUndoable(d, &d.leases, name, lease{holder, end})
+	return true, nil
+}

@@ -1,0 +1,224 @@
+package memstore
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/status"
+)
+
+// ticket is a ticket as memstore keeps it: times as Unix nanoseconds, the
+// assignee interned, and links to the ticket's last message and event.
+type ticket struct {
+	customer, key, subject string
+	created, active        int64
+	snoozed, responded     int64
+	closed                 int64
+	lastEvent              int64  // Seq of the ticket's last event; 0 if none
+	assignee               uint32 // in data.assignees
+	tags                   uint32 // in data.tagSets
+	customerCount          uint32 // on the customer's newest ticket: the customer's tickets
+	lastMessage            uint32 // number of the thread's last message; 0 if none
+	messageCount           uint32
+	channel                channel.Kind
+	status                 status.Status
+	unread                 bool
+}
+
+// record converts t to its kept form, leaving the links zero.
+func (d *data) record(t *inbox.Ticket) (ticket, error) {
+	if !t.Channel.Valid() {
+		return ticket{}, invalid("Ticket.Channel", fmt.Sprintf("%v is not a channel", t.Channel))
+	}
+	if !t.Status.Valid() {
+		return ticket{}, invalid("Ticket.Status", fmt.Sprintf("%v is not a status", t.Status))
+	}
+	r := ticket{
+		customer: t.Customer, key: t.Key, subject: t.Subject,
+		tags:     d.tagSets.id(tagKey(t.Tags), slices.Clip(slices.Clone(t.Tags))),
+		assignee: d.assignees.id(t.Assignee, t.Assignee),
+		channel:  t.Channel, status: t.Status, unread: t.Unread,
+	}
+	var err error
+	keep := func(field string, t time.Time) int64 {
+		v, e := encodeTime(field, t)
+		err = cmp.Or(err, e)
+		return v
+	}
+	r.created = keep("Ticket.CreatedAt", t.CreatedAt)
+	r.active = keep("Ticket.ActiveAt", t.ActiveAt)
+	r.snoozed = keep("Ticket.SnoozedUntil", t.SnoozedUntil)
+	r.responded = keep("Ticket.FirstResponseAt", t.FirstResponseAt)
+	r.closed = keep("Ticket.ClosedAt", t.ClosedAt)
+	return r, err
+}
+
+// tagKey encodes a list of tags as the key of its tag set: each tag's length
+// (uvarint) and bytes. No tags is "".
+func tagKey(tags []string) string {
+	var b []byte
+	for _, t := range tags {
+		b = append(binary.AppendUvarint(b, uint64(len(t))), t...)
+	}
+	return string(b)
+}
+
+// Ticket implements [inbox.ReadTx].
+func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return inbox.Ticket{}, err
+	}
+	t := d.ticket(number)
+	if t == nil {
+		return inbox.Ticket{}, notFound("ticket %d", number)
+	}
+	var out inbox.Ticket
+	d.ticketOut(&out, number, t)
+	return out, nil
+}
+
+// ticket returns the ticket numbered n, or nil.
+func (d *data) ticket(n int64) *ticket {
+	if n < 1 || n > int64(d.tickets.len()) {
+		return nil
+	}
+	return d.tickets.at(int(n - 1))
+}
+
+// ticketOut sets *out to ticket n, kept as t. It writes the fields in place
+// (out is usually an element of a page), rather than copying a whole Ticket.
+func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
+	out.Number, out.Channel, out.Customer, out.Key, out.Subject = n, t.channel, t.customer, t.key, t.subject
+	out.Status, out.Assignee, out.Unread = t.status, d.assignees.value(t.assignee), t.unread
+	out.Tags = slices.Clone(d.tagSets.value(t.tags))
+	out.CreatedAt, out.ActiveAt, out.SnoozedUntil = decodeTime(t.created), decodeTime(t.active), decodeTime(t.snoozed)
+	out.FirstResponseAt, out.ClosedAt = decodeTime(t.responded), decodeTime(t.closed)
+}
+
+// TicketByKey implements [inbox.ReadTx]. Tickets with an empty Key are not
+// indexed: an empty key finds nothing.
+func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return inbox.Ticket{}, err
+	}
+	if n := d.byThread.get(threadKey{kind, key}); n != 0 && key != "" {
+		var out inbox.Ticket
+		d.ticketOut(&out, int64(n), d.tickets.at(int(n-1)))
+		return out, nil
+	}
+	return inbox.Ticket{}, notFound("no %v ticket with key %q", kind, key)
+}
+
+// CustomerTickets implements [inbox.ReadTx]; a customer without tickets has 0.
+func (r *readTx) CustomerTickets(customer string) (int, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return 0, err
+	}
+	if n := d.byCustomer.get(customer); n != 0 {
+		return int(d.tickets.at(int(n - 1)).customerCount), nil
+	}
+	return 0, nil
+}
+
+// CreateTicket implements [inbox.Tx]. It ignores t.Number.
+func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
+	d, err := w.inbox()
+	if err != nil {
+		return inbox.Ticket{}, err
+	}
+	rec, err := d.record(&t)
+	if err != nil {
+		return inbox.Ticket{}, err
+	}
+	n := d.tickets.len() + 1
+	if n > math.MaxUint32 {
+		return inbox.Ticket{}, conflict("the inbox holds the most tickets memstore can number")
+	}
+	thread, customer := threadKey{t.Channel, t.Key}, t.Customer
+	if t.Channel == channel.SMS && t.Key != "" && d.byThread.get(thread) != 0 {
+		return inbox.Ticket{}, conflict("an SMS ticket with key %q exists", t.Key)
+	}
+	rec.customerCount = 1
+	if prev := d.byCustomer.get(customer); prev != 0 {
+		rec.customerCount += d.tickets.at(int(prev - 1)).customerCount
+	}
+	d.tickets.push(rec)
+	ref := uint32(n)
+	prevCustomer := d.byCustomer.put(customer, ref)
+	var prevThread uint32
+	if thread.key != "" {
+		prevThread = d.byThread.put(thread, ref)
+	}
+	d.list(ref, &rec, true)
+	d.onUndo(func() {
+		d.list(ref, d.tickets.at(n-1), false)
+		if thread.key != "" {
+			restore(&d.byThread, thread, prevThread)
+		}
+		restore(&d.byCustomer, customer, prevCustomer)
+		d.tickets.truncate(n - 1)
+	})
+	t.Number = int64(n)
+	return t, nil
+}
+
+// restore makes k refer to ref again, or removes k when ref is 0.
+func restore[K comparable](x *refIndex[K], k K, ref uint32) {
+	if ref == 0 {
+		x.delete(k)
+	} else {
+		x.put(k, ref)
+	}
+}
+
+// PutTicket implements [inbox.Tx]. A ticket's Channel, Customer and Key are
+// fixed when it is created: changing one is an error matching
+// [inbox.ErrInvalid].
+func (w *writeTx) PutTicket(t inbox.Ticket) error {
+	d, err := w.inbox()
+	if err != nil {
+		return err
+	}
+	old := d.ticket(t.Number)
+	if old == nil {
+		return notFound("ticket %d", t.Number)
+	}
+	switch {
+	case t.Channel != old.channel:
+		return invalid("Ticket.Channel", fmt.Sprintf("ticket %d is on %v; a ticket's channel cannot change", t.Number, old.channel))
+	case t.Customer != old.customer:
+		return invalid("Ticket.Customer", fmt.Sprintf("ticket %d is %q's; a ticket's customer cannot change", t.Number, old.customer))
+	case t.Key != old.key:
+		return invalid("Ticket.Key", fmt.Sprintf("ticket %d has key %q; a ticket's key cannot change", t.Number, old.key))
+	}
+	rec, err := d.record(&t)
+	if err != nil {
+		return err
+	}
+	rec.lastEvent, rec.customerCount = old.lastEvent, old.customerCount
+	rec.lastMessage, rec.messageCount = old.lastMessage, old.messageCount
+	n, prev := t.Number, *old
+	d.replace(n, rec)
+	d.onUndo(func() { d.replace(n, prev) })
+	return nil
+}
+
+// replace stores next as ticket n and updates the view indexes.
+func (d *data) replace(n int64, next ticket) {
+	cur := d.ticket(n)
+	old := *cur
+	*cur = next
+	if old.status != next.status || old.assignee != next.assignee || old.active != next.active || old.snoozed != next.snoozed {
+		d.list(uint32(n), &old, false)
+		d.list(uint32(n), cur, true)
+	}
+}
