@@ -137,6 +137,16 @@ func TestInboxAgainstModel(t *testing.T) {
 				clk.Add(d)
 				m.now = clk.Now()
 			},
+			"to a snooze's end": func(rt *rapid.T) {
+				for _, t := range m.tickets {
+					if t.status == status.Snoozed && t.until.After(m.now) {
+						clk.Add(t.until.Sub(m.now))
+						m.now = clk.Now()
+						return
+					}
+				}
+				rt.Skip("nothing snoozed")
+			},
 			"tick": func(rt *rapid.T) {
 				if err := ib.Tick(ctx); err != nil {
 					rt.Fatal(err)

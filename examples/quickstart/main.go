@@ -44,7 +44,7 @@ func run() error {
 		return err
 	}
 	step := func(format string, args ...any) {
-		fmt.Printf("\n%s  %s\n", clk.t.In(ny).Format("Mon 15:04"), fmt.Sprintf(format, args...))
+		fmt.Printf("\n%s  %s\n", clk.t.In(ny).Format("Mon Jan 2 15:04"), fmt.Sprintf(format, args...))
 	}
 
 	// The team, and the settings an owner picks on day one.
@@ -78,6 +78,9 @@ func run() error {
 			return r, err
 		}
 		line := fmt.Sprintf("%-34s → %s ticket #%d", what, r.Action, r.Ticket)
+		if r.Ticket == 0 {
+			line = fmt.Sprintf("%-34s → %s %s: no ticket; the host handles the subscription", what, r.Action, r.Keyword)
+		}
 		if r.Decision != nil {
 			who := r.Decision.Agent
 			if who == "" {
