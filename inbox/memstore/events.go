@@ -322,8 +322,8 @@ func (d *data) storedMessage(m *inbox.Message, at int64) uint32 {
 		return 0
 	}
 	s := d.messages.at(int(t.lastMessage - 1))
-	if int(s.index) == m.Index && s.direction == m.Direction && s.author == m.Author && s.id == m.ID &&
-		s.body == m.Body && s.at == at && s.automatic == m.Automatic {
+	if int(s.index) == m.Index && s.direction == m.Direction && s.at == at && s.automatic == m.Automatic &&
+		d.text.get(s.author) == m.Author && d.text.get(s.id) == m.ID && d.text.get(s.body) == m.Body {
 		return t.lastMessage
 	}
 	return 0

@@ -121,6 +121,7 @@ type data struct {
 	lists      map[listKey]*list   // the view indexes
 	due        btree[entry]        // snoozed tickets by (SnoozedUntil, Number)
 	messages   chunks[message]     // message n at index n-1, in insertion order
+	text       text                // the strings of tickets and messages
 	byMessage  refIndex[threadKey] // (channel, message ID) → message
 	events     eventLog            // event Seq n is the n-th
 	assignees  interned[string]    // keyed by themselves
@@ -146,15 +147,18 @@ func newData(id string, seed maphash.Seed) *data {
 	d := &data{id: id, lists: make(map[listKey]*list)}
 	hashThread := func(k threadKey) uint64 { return maphash.String(seed, k.key) ^ uint64(k.kind)*0x9e3779b97f4a7c15 }
 	d.byThread = refIndex[threadKey]{
-		keyOf: func(n uint32) threadKey { t := d.tickets.at(int(n) - 1); return threadKey{t.channel, t.key} },
-		hash:  hashThread,
+		keyOf: func(n uint32) threadKey {
+			t := d.tickets.at(int(n) - 1)
+			return threadKey{t.channel, d.text.get(t.key)}
+		},
+		hash: hashThread,
 	}
 	d.byCustomer = refIndex[string]{
-		keyOf: func(n uint32) string { return d.tickets.at(int(n) - 1).customer },
+		keyOf: func(n uint32) string { return d.text.get(d.tickets.at(int(n) - 1).customer) },
 		hash:  func(k string) uint64 { return maphash.String(seed, k) },
 	}
 	d.byMessage = refIndex[threadKey]{
-		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, m.id} },
+		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, d.text.get(m.id)} },
 		hash:  hashThread,
 	}
 	d.due.cmp = byTime
