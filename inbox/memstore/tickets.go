@@ -159,13 +159,15 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	if err != nil {
 		return inbox.Ticket{}, err
 	}
-	rec.customerCount = 1
-	if prev := d.byCustomer.get(customer); prev != 0 {
-		rec.customerCount += d.tickets.at(int(prev - 1)).customerCount
-	}
-	d.tickets.push(rec)
+	// The index reads no record of the new ticket yet: one lookup both
+	// files it and finds the customer's previous ticket.
 	ref := uint32(n)
 	prevCustomer := d.byCustomer.put(customer, ref)
+	rec.customerCount = 1
+	if prevCustomer != 0 {
+		rec.customerCount += d.tickets.at(int(prevCustomer - 1)).customerCount
+	}
+	d.tickets.push(rec)
 	var prevThread uint32
 	if thread.key != "" {
 		prevThread = d.byThread.put(thread, ref)
