@@ -290,7 +290,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	var t *ticket
 	if e.Ticket != 0 {
 		if t = d.ticket(e.Ticket); t == nil {
-			return inbox.Event{}, notFound("ticket %d", e.Ticket)
+			return inbox.Event{}, noTicket(e.Ticket)
 		}
 	}
 	var msg uint32
@@ -347,7 +347,7 @@ func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
 	}
 	t := d.ticket(ticket)
 	if t == nil {
-		return nil, notFound("ticket %d", ticket)
+		return nil, noTicket(ticket)
 	}
 	var out []inbox.Event
 	for seq := t.lastEvent; seq != 0; {

@@ -42,7 +42,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	}
 	t := d.ticket(m.Ticket)
 	if t == nil {
-		return inbox.Message{}, notFound("ticket %d", m.Ticket)
+		return inbox.Message{}, noTicket(m.Ticket)
 	}
 	at, err := encodeTime("Message.At", m.At)
 	if err != nil {
@@ -93,7 +93,7 @@ func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	if n := d.byMessage.get(threadKey{kind, id}); n != 0 && id != "" {
 		return int64(d.messages.at(int(n - 1)).ticket), nil
 	}
-	return 0, notFound("no %v message with ID %q", kind, id)
+	return 0, notFound("message with ID", kind, id)
 }
 
 // Messages implements [inbox.ReadTx]. before 0 is the end of the thread
@@ -112,7 +112,7 @@ func (r *readTx) Messages(ticket int64, before, limit int) ([]inbox.Message, err
 	}
 	t := d.ticket(ticket)
 	if t == nil {
-		return nil, notFound("ticket %d", ticket)
+		return nil, noTicket(ticket)
 	}
 	var out []inbox.Message
 	for n := t.lastMessage; n != 0 && len(out) < limit; {

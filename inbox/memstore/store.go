@@ -256,9 +256,38 @@ func invalid(field, reason string) error {
 	return &inbox.InvalidError{Field: field, Reason: reason}
 }
 
-func notFound(format string, args ...any) error {
-	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrNotFound)
+// notFoundError says what a lookup did not find; it matches
+// [inbox.ErrNotFound]. It is formatted only when its message is asked for:
+// misses are common (every message of a new customer is one) and must cost
+// next to nothing.
+type notFoundError struct {
+	what string       // "ticket" (numbered), or "member", "ticket with key"… (keyed)
+	kind channel.Kind // the channel of a keyed lookup, or 0
+	key  string
+	n    int64
 }
+
+func (e *notFoundError) Error() string {
+	if e.what == "ticket" {
+		return fmt.Sprintf("memstore: ticket %d: %v", e.n, inbox.ErrNotFound)
+	}
+	what := e.what
+	if e.kind != 0 {
+		what = e.kind.String() + " " + what
+	}
+	return fmt.Sprintf("memstore: %s %q: %v", what, e.key, inbox.ErrNotFound)
+}
+
+// Is reports whether target is [inbox.ErrNotFound].
+func (e *notFoundError) Is(target error) bool { return target == inbox.ErrNotFound }
+
+func noTicket(n int64) error { return &notFoundError{what: "ticket", n: n} }
+
+func notFound(what string, kind channel.Kind, key string) error {
+	return &notFoundError{what: what, kind: kind, key: key}
+}
+
+var errNoSettings = fmt.Errorf("memstore: no settings saved: %w", inbox.ErrNotFound)
 
 func conflict(format string, args ...any) error {
 	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrConflict)

@@ -88,7 +88,7 @@ func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
 	}
 	t := d.ticket(number)
 	if t == nil {
-		return inbox.Ticket{}, notFound("ticket %d", number)
+		return inbox.Ticket{}, noTicket(number)
 	}
 	var out inbox.Ticket
 	d.ticketOut(&out, number, t)
@@ -126,7 +126,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 		d.ticketOut(&out, int64(n), d.tickets.at(int(n-1)))
 		return out, nil
 	}
-	return inbox.Ticket{}, notFound("no %v ticket with key %q", kind, key)
+	return inbox.Ticket{}, notFound("ticket with key", kind, key)
 }
 
 // CustomerTickets implements [inbox.ReadTx]; a customer without tickets has 0.
@@ -172,9 +172,9 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	if thread.key != "" {
 		prevThread = d.byThread.put(thread, ref)
 	}
-	d.list(ref, &rec, true)
+	d.index(ref, nil, &rec)
 	d.onUndo(func() {
-		d.list(ref, d.tickets.at(n-1), false)
+		d.index(ref, d.tickets.at(n-1), nil)
 		if thread.key != "" {
 			restore(&d.byThread, thread, prevThread)
 		}
@@ -204,7 +204,7 @@ func (w *writeTx) PutTicket(t inbox.Ticket) error {
 	}
 	old := d.ticket(t.Number)
 	if old == nil {
-		return notFound("ticket %d", t.Number)
+		return noTicket(t.Number)
 	}
 	switch {
 	case t.Channel != old.channel:
@@ -231,8 +231,5 @@ func (d *data) replace(n int64, next ticket) {
 	cur := d.ticket(n)
 	old := *cur
 	*cur = next
-	if old.status != next.status || old.assignee != next.assignee || old.active != next.active || old.snoozed != next.snoozed {
-		d.list(uint32(n), &old, false)
-		d.list(uint32(n), cur, true)
-	}
+	d.index(uint32(n), &old, cur)
 }
