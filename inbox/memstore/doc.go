@@ -59,7 +59,8 @@
 // interned values. Their strings (keys, subjects, authors, message IDs,
 // bodies) are packed into pages of bytes, so that the records hold no
 // pointers and the garbage collector never scans them: a million tickets
-// cost it a few hundred large objects instead of millions of small ones. An
+// leave it a few thousand large pointer-free blocks and the B-tree nodes to
+// mark, instead of millions of small strings. An
 // inbound message's author is its ticket's customer key, kept once. Events
 // are encoded into a byte log (about 25 bytes for a typical one), an event
 // carrying the message just added refers to it instead of copying it, and
