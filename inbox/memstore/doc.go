@@ -53,15 +53,20 @@
 // # Memory
 //
 // A typical ticket (a new SMS or web chat ticket with one inbound message and
-// three events) takes about 480 bytes at a million tickets, its body
+// three events) takes about 410 bytes at a million tickets, its body
 // excluded (BenchmarkView reports it as bytes/ticket). The records keep times
-// as int64 Unix nanoseconds; assignees and tag sets are interned and kept as
-// 32-bit numbers; an inbound message's author shares its ticket's customer
-// key; events are encoded into a byte log (about 25 bytes for a typical
-// one), an event carrying the message just added refers to it instead of
-// copying it, and inbox.Event values are rebuilt on read. Every value a
-// transaction returns is a fresh copy the caller may change, except the
-// rotation (see below).
+// as int64 Unix nanoseconds, and assignees and tag sets as 32-bit numbers of
+// interned values. Their strings (keys, subjects, authors, message IDs,
+// bodies) are packed into pages of bytes, so that the records hold no
+// pointers and the garbage collector never scans them: a million tickets
+// leave it a few thousand large pointer-free blocks and the B-tree nodes to
+// mark, instead of millions of small strings. An
+// inbound message's author is its ticket's customer key, kept once. Events
+// are encoded into a byte log (about 25 bytes for a typical one), an event
+// carrying the message just added refers to it instead of copying it, and
+// inbox.Event values are rebuilt on read. Every value a transaction returns
+// is a fresh copy the caller may change, except the rotation (see below);
+// strings point into the pages, whose bytes never change once written.
 //
 // # Decisions where the contract was silent
 //
@@ -78,6 +83,9 @@
 //     by putting back the members' old values and sequence number.
 //   - Interned assignees and tag sets are never forgotten; there are as many
 //     as distinct values ever stored, which for a support team is few.
+//   - The text a rolled-back transaction wrote into the pages stays there,
+//     unused: its strings may have been handed out, and strings must not
+//     change. A rolled-back write of a ticket or message costs its text.
 //   - An inbox comes to exist with its first Update; a View of an inbox
 //     nobody wrote to reads an empty one and keeps nothing.
 //   - Settings and members are kept as given: their *officehours.Schedule

@@ -263,6 +263,16 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 	return e, prev
 }
 
+// knownTypes says which event types package inbox knows: those its
+// MarshalText accepts.
+var knownTypes = func() (known [256]bool) {
+	for t := range known {
+		_, err := inbox.EventType(t).MarshalText()
+		known[t] = err == nil
+	}
+	return known
+}()
+
 // Emit implements [inbox.Tx]. It sets e.Seq and e.Inbox, ignoring what they
 // held. e.Type must be a known type, and e.Ticket 0 or an existing ticket.
 func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
@@ -270,7 +280,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if err != nil {
 		return inbox.Event{}, err
 	}
-	if _, err := e.Type.MarshalText(); err != nil {
+	if !knownTypes[e.Type] {
 		return inbox.Event{}, invalid("Event.Type", fmt.Sprintf("%d is not an event type", e.Type))
 	}
 	at, err := encodeTime("Event.At", e.At)
@@ -280,7 +290,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	var t *ticket
 	if e.Ticket != 0 {
 		if t = d.ticket(e.Ticket); t == nil {
-			return inbox.Event{}, notFound("ticket %d", e.Ticket)
+			return inbox.Event{}, noTicket(e.Ticket)
 		}
 	}
 	var msg uint32
@@ -322,8 +332,8 @@ func (d *data) storedMessage(m *inbox.Message, at int64) uint32 {
 		return 0
 	}
 	s := d.messages.at(int(t.lastMessage - 1))
-	if int(s.index) == m.Index && s.direction == m.Direction && s.author == m.Author && s.id == m.ID &&
-		s.body == m.Body && s.at == at && s.automatic == m.Automatic {
+	if int(s.index) == m.Index && s.direction == m.Direction && s.at == at && s.automatic == m.Automatic &&
+		d.text.get(s.author) == m.Author && d.text.get(s.id) == m.ID && d.text.get(s.body) == m.Body {
 		return t.lastMessage
 	}
 	return 0
@@ -337,7 +347,7 @@ func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
 	}
 	t := d.ticket(ticket)
 	if t == nil {
-		return nil, notFound("ticket %d", ticket)
+		return nil, noTicket(ticket)
 	}
 	var out []inbox.Event
 	for seq := t.lastEvent; seq != 0; {

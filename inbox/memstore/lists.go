@@ -41,32 +41,69 @@ func byTime(a, b entry) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare
 func byLatest(a, b entry) int { return byTime(b, a) }
 func byNumber(a, b entry) int { return cmp.Compare(a.n, b.n) }
 
-// list adds ticket n, kept as t, to the view indexes it belongs to, or
-// removes it.
-func (d *data) list(n uint32, t *ticket, add bool) {
-	for _, k := range [...]listKey{{status: t.status, assignee: t.assignee}, {status: t.status, anyone: true}} {
-		l := d.lists[k]
-		if l == nil {
-			l = &list{latest: btree[entry]{cmp: byTime}, oldest: btree[uint32]{cmp: cmp.Compare[uint32]}}
-			d.lists[k] = l
-		}
-		e := entry{t.active, int64(n)}
-		if add {
-			l.latest.insert(e)
-			l.oldest.insert(n)
-		} else {
-			l.latest.delete(e)
+// index moves ticket n in the view indexes from where old files it to where
+// next does; a nil old or next is a ticket absent from them. It changes only
+// the trees whose entries change: an assignment moves the ticket between
+// two assignees' lists and leaves the everyone lists alone; new activity
+// moves it within its lists' LatestActivity trees only.
+func (d *data) index(n uint32, old, next *ticket) {
+	for _, anyone := range [...]bool{false, true} {
+		k0, e0, in0 := place(old, n, anyone)
+		k1, e1, in1 := place(next, n, anyone)
+		switch {
+		case in0 && in1 && k0 == k1:
+			if e0 != e1 {
+				l := d.lists[k0]
+				l.latest.delete(e0)
+				l.latest.insert(e1)
+			}
+			continue
+		case in0:
+			l := d.lists[k0]
+			l.latest.delete(e0)
 			l.oldest.delete(n)
 		}
-	}
-	if t.status == status.Snoozed {
-		e := entry{t.snoozed, int64(n)}
-		if add {
-			d.due.insert(e)
-		} else {
-			d.due.delete(e)
+		if in1 {
+			l := d.lists[k1]
+			if l == nil {
+				l = &list{latest: btree[entry]{cmp: byTime}, oldest: btree[uint32]{cmp: cmp.Compare[uint32]}}
+				d.lists[k1] = l
+			}
+			l.latest.insert(e1)
+			l.oldest.insert(n)
 		}
 	}
+	e0, in0 := due(old, n)
+	if e1, in1 := due(next, n); !in0 || !in1 || e0 != e1 {
+		if in0 {
+			d.due.delete(e0)
+		}
+		if in1 {
+			d.due.insert(e1)
+		}
+	}
+}
+
+// place returns the list of t (a ticket numbered n; nil for none), the
+// assignee's or, when anyone is set, everyone's, and its entry there.
+func place(t *ticket, n uint32, anyone bool) (listKey, entry, bool) {
+	if t == nil {
+		return listKey{}, entry{}, false
+	}
+	k := listKey{status: t.status, assignee: t.assignee, anyone: anyone}
+	if anyone {
+		k.assignee = 0
+	}
+	return k, entry{t.active, int64(n)}, true
+}
+
+// due returns the entry of t (a ticket numbered n; nil for none) in the due
+// list, if it is snoozed.
+func due(t *ticket, n uint32) (entry, bool) {
+	if t == nil || t.status != status.Snoozed {
+		return entry{}, false
+	}
+	return entry{t.snoozed, int64(n)}, true
 }
 
 // query is a Filter resolved against the indexes.

@@ -226,3 +226,29 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 		t.Errorf("event tags (-want +got):\n%s", diff)
 	}
 }
+
+func TestNotFoundErrors(t *testing.T) {
+	t.Parallel()
+	s := memstore.New()
+	err := s.View(context.Background(), "a", func(tx inbox.ReadTx) error {
+		for _, c := range []struct {
+			err  error
+			want string
+		}{
+			{second(tx.Ticket(5)), "memstore: ticket 5: inbox: not found"},
+			{second(tx.TicketByKey(channel.SMS, "+15550001")), `memstore: sms ticket with key "+15550001": inbox: not found`},
+			{second(tx.TicketByMessage(channel.Email, "<a@b>")), `memstore: email message with ID "<a@b>": inbox: not found`},
+			{second(tx.Member("ann")), `memstore: member "ann": inbox: not found`},
+			{second(tx.SavedView("v1")), `memstore: saved view "v1": inbox: not found`},
+			{second(tx.Settings()), "memstore: no settings saved: inbox: not found"},
+		} {
+			if !errors.Is(c.err, inbox.ErrNotFound) || c.err.Error() != c.want {
+				t.Errorf("error %q, want %q matching inbox.ErrNotFound", c.err, c.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

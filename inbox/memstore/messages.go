@@ -11,7 +11,7 @@ import (
 // message is a message as memstore keeps it. The messages of all tickets are
 // kept in one sequence; each links to the previous message of its ticket.
 type message struct {
-	author, id, body string
+	author, id, body str // in data.text
 	at               int64
 	ticket           uint32
 	index            uint32 // Message.Index
@@ -25,8 +25,8 @@ type message struct {
 func (d *data) messageOut(n uint32) inbox.Message {
 	m := d.messages.at(int(n - 1))
 	return inbox.Message{
-		Ticket: int64(m.ticket), Index: int(m.index), Direction: m.direction, Author: m.author,
-		ID: m.id, Body: m.body, At: decodeTime(m.at), Automatic: m.automatic,
+		Ticket: int64(m.ticket), Index: int(m.index), Direction: m.direction, Author: d.text.get(m.author),
+		ID: d.text.get(m.id), Body: d.text.get(m.body), At: decodeTime(m.at), Automatic: m.automatic,
 	}
 }
 
@@ -42,7 +42,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	}
 	t := d.ticket(m.Ticket)
 	if t == nil {
-		return inbox.Message{}, notFound("ticket %d", m.Ticket)
+		return inbox.Message{}, noTicket(m.Ticket)
 	}
 	at, err := encodeTime("Message.At", m.At)
 	if err != nil {
@@ -56,13 +56,13 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	if n >= math.MaxUint32 {
 		return inbox.Message{}, conflict("the inbox holds the most messages memstore can number")
 	}
-	author := m.Author
-	if author == t.customer {
-		author = t.customer // share the bytes
+	author := t.customer // the usual author of an inbound message
+	if m.Author != d.text.get(author) {
+		author = d.text.put(m.Author)
 	}
 	ref := uint32(n)
 	d.messages.push(message{
-		author: author, id: m.ID, body: m.Body, at: at, ticket: uint32(m.Ticket), index: t.messageCount,
+		author: author, id: d.text.put(m.ID), body: d.text.put(m.Body), at: at, ticket: uint32(m.Ticket), index: t.messageCount,
 		prev: t.lastMessage, kind: kind, direction: m.Direction, automatic: m.Automatic,
 	})
 	m.Index = int(t.messageCount)
@@ -93,7 +93,7 @@ func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	if n := d.byMessage.get(threadKey{kind, id}); n != 0 && id != "" {
 		return int64(d.messages.at(int(n - 1)).ticket), nil
 	}
-	return 0, notFound("no %v message with ID %q", kind, id)
+	return 0, notFound("message with ID", kind, id)
 }
 
 // Messages implements [inbox.ReadTx]. before 0 is the end of the thread
@@ -112,7 +112,7 @@ func (r *readTx) Messages(ticket int64, before, limit int) ([]inbox.Message, err
 	}
 	t := d.ticket(ticket)
 	if t == nil {
-		return nil, notFound("ticket %d", ticket)
+		return nil, noTicket(ticket)
 	}
 	var out []inbox.Message
 	for n := t.lastMessage; n != 0 && len(out) < limit; {

@@ -121,6 +121,7 @@ type data struct {
 	lists      map[listKey]*list   // the view indexes
 	due        btree[entry]        // snoozed tickets by (SnoozedUntil, Number)
 	messages   chunks[message]     // message n at index n-1, in insertion order
+	text       text                // the strings of tickets and messages
 	byMessage  refIndex[threadKey] // (channel, message ID) → message
 	events     eventLog            // event Seq n is the n-th
 	assignees  interned[string]    // keyed by themselves
@@ -146,15 +147,18 @@ func newData(id string, seed maphash.Seed) *data {
 	d := &data{id: id, lists: make(map[listKey]*list)}
 	hashThread := func(k threadKey) uint64 { return maphash.String(seed, k.key) ^ uint64(k.kind)*0x9e3779b97f4a7c15 }
 	d.byThread = refIndex[threadKey]{
-		keyOf: func(n uint32) threadKey { t := d.tickets.at(int(n) - 1); return threadKey{t.channel, t.key} },
-		hash:  hashThread,
+		keyOf: func(n uint32) threadKey {
+			t := d.tickets.at(int(n) - 1)
+			return threadKey{t.channel, d.text.get(t.key)}
+		},
+		hash: hashThread,
 	}
 	d.byCustomer = refIndex[string]{
-		keyOf: func(n uint32) string { return d.tickets.at(int(n) - 1).customer },
+		keyOf: func(n uint32) string { return d.text.get(d.tickets.at(int(n) - 1).customer) },
 		hash:  func(k string) uint64 { return maphash.String(seed, k) },
 	}
 	d.byMessage = refIndex[threadKey]{
-		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, m.id} },
+		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, d.text.get(m.id)} },
 		hash:  hashThread,
 	}
 	d.due.cmp = byTime
@@ -252,9 +256,38 @@ func invalid(field, reason string) error {
 	return &inbox.InvalidError{Field: field, Reason: reason}
 }
 
-func notFound(format string, args ...any) error {
-	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrNotFound)
+// notFoundError says what a lookup did not find; it matches
+// [inbox.ErrNotFound]. It is formatted only when its message is asked for:
+// misses are common (every message of a new customer is one) and must cost
+// next to nothing.
+type notFoundError struct {
+	what string       // "ticket" (numbered), or "member", "ticket with key"… (keyed)
+	kind channel.Kind // the channel of a keyed lookup, or 0
+	key  string
+	n    int64
 }
+
+func (e *notFoundError) Error() string {
+	if e.what == "ticket" {
+		return fmt.Sprintf("memstore: ticket %d: %v", e.n, inbox.ErrNotFound)
+	}
+	what := e.what
+	if e.kind != 0 {
+		what = e.kind.String() + " " + what
+	}
+	return fmt.Sprintf("memstore: %s %q: %v", what, e.key, inbox.ErrNotFound)
+}
+
+// Is reports whether target is [inbox.ErrNotFound].
+func (e *notFoundError) Is(target error) bool { return target == inbox.ErrNotFound }
+
+func noTicket(n int64) error { return &notFoundError{what: "ticket", n: n} }
+
+func notFound(what string, kind channel.Kind, key string) error {
+	return &notFoundError{what: what, kind: kind, key: key}
+}
+
+var errNoSettings = fmt.Errorf("memstore: no settings saved: %w", inbox.ErrNotFound)
 
 func conflict(format string, args ...any) error {
 	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrConflict)

@@ -19,7 +19,7 @@ func (r *readTx) Settings() (inbox.Settings, error) {
 		return inbox.Settings{}, err
 	}
 	if d.settings == nil {
-		return inbox.Settings{}, notFound("no settings saved")
+		return inbox.Settings{}, errNoSettings
 	}
 	return *d.settings, nil
 }
@@ -44,7 +44,7 @@ func (r *readTx) Member(id string) (inbox.Member, error) {
 	}
 	m, ok := d.members[id]
 	if !ok {
-		return inbox.Member{}, notFound("member %q", id)
+		return inbox.Member{}, notFound("member", 0, id)
 	}
 	return m, nil
 }
@@ -106,7 +106,7 @@ func putUndoable[V any](d *data, m *map[string]V, k string, v V) {
 func deleteUndoable[V any](d *data, m map[string]V, k, what string) error {
 	old, ok := m[k]
 	if !ok {
-		return notFound("%s %q", what, k)
+		return notFound(what, 0, k)
 	}
 	delete(m, k)
 	d.onUndo(func() { m[k] = old })
@@ -203,7 +203,7 @@ func (r *readTx) SavedView(id string) (inbox.SavedView, error) {
 	}
 	v, ok := d.views[id]
 	if !ok {
-		return inbox.SavedView{}, notFound("saved view %q", id)
+		return inbox.SavedView{}, notFound("saved view", 0, id)
 	}
 	return cloneView(v), nil
 }

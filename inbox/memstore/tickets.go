@@ -16,7 +16,7 @@ import (
 // ticket is a ticket as memstore keeps it: times as Unix nanoseconds, the
 // assignee interned, and links to the ticket's last message and event.
 type ticket struct {
-	customer, key, subject string
+	customer, key, subject str // in data.text
 	created, active        int64
 	snoozed, responded     int64
 	closed                 int64
@@ -31,8 +31,9 @@ type ticket struct {
 	unread                 bool
 }
 
-// record converts t to its kept form, leaving the links zero.
-func (d *data) record(t *inbox.Ticket) (ticket, error) {
+// record converts t to its kept form, leaving the links zero. When t
+// replaces old, its strings are old's unless they changed.
+func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	if !t.Channel.Valid() {
 		return ticket{}, invalid("Ticket.Channel", fmt.Sprintf("%v is not a channel", t.Channel))
 	}
@@ -40,7 +41,6 @@ func (d *data) record(t *inbox.Ticket) (ticket, error) {
 		return ticket{}, invalid("Ticket.Status", fmt.Sprintf("%v is not a status", t.Status))
 	}
 	r := ticket{
-		customer: t.Customer, key: t.Key, subject: t.Subject,
 		tags:     d.tagSets.id(tagKey(t.Tags), slices.Clip(slices.Clone(t.Tags))),
 		assignee: d.assignees.id(t.Assignee, t.Assignee),
 		channel:  t.Channel, status: t.Status, unread: t.Unread,
@@ -56,7 +56,18 @@ func (d *data) record(t *inbox.Ticket) (ticket, error) {
 	r.snoozed = keep("Ticket.SnoozedUntil", t.SnoozedUntil)
 	r.responded = keep("Ticket.FirstResponseAt", t.FirstResponseAt)
 	r.closed = keep("Ticket.ClosedAt", t.ClosedAt)
-	return r, err
+	if err != nil {
+		return ticket{}, err
+	}
+	if old == nil {
+		r.customer, r.key, r.subject = d.text.put(t.Customer), d.text.put(t.Key), d.text.put(t.Subject)
+		return r, nil
+	}
+	r.customer, r.key, r.subject = old.customer, old.key, old.subject
+	if t.Subject != d.text.get(old.subject) {
+		r.subject = d.text.put(t.Subject)
+	}
+	return r, nil
 }
 
 // tagKey encodes a list of tags as the key of its tag set: each tag's length
@@ -77,7 +88,7 @@ func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
 	}
 	t := d.ticket(number)
 	if t == nil {
-		return inbox.Ticket{}, notFound("ticket %d", number)
+		return inbox.Ticket{}, noTicket(number)
 	}
 	var out inbox.Ticket
 	d.ticketOut(&out, number, t)
@@ -95,7 +106,8 @@ func (d *data) ticket(n int64) *ticket {
 // ticketOut sets *out to ticket n, kept as t. It writes the fields in place
 // (out is usually an element of a page), rather than copying a whole Ticket.
 func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
-	out.Number, out.Channel, out.Customer, out.Key, out.Subject = n, t.channel, t.customer, t.key, t.subject
+	out.Number, out.Channel = n, t.channel
+	out.Customer, out.Key, out.Subject = d.text.get(t.customer), d.text.get(t.key), d.text.get(t.subject)
 	out.Status, out.Assignee, out.Unread = t.status, d.assignees.value(t.assignee), t.unread
 	out.Tags = slices.Clone(d.tagSets.value(t.tags))
 	out.CreatedAt, out.ActiveAt, out.SnoozedUntil = decodeTime(t.created), decodeTime(t.active), decodeTime(t.snoozed)
@@ -114,7 +126,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 		d.ticketOut(&out, int64(n), d.tickets.at(int(n-1)))
 		return out, nil
 	}
-	return inbox.Ticket{}, notFound("no %v ticket with key %q", kind, key)
+	return inbox.Ticket{}, notFound("ticket with key", kind, key)
 }
 
 // CustomerTickets implements [inbox.ReadTx]; a customer without tickets has 0.
@@ -135,10 +147,6 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	if err != nil {
 		return inbox.Ticket{}, err
 	}
-	rec, err := d.record(&t)
-	if err != nil {
-		return inbox.Ticket{}, err
-	}
 	n := d.tickets.len() + 1
 	if n > math.MaxUint32 {
 		return inbox.Ticket{}, conflict("the inbox holds the most tickets memstore can number")
@@ -147,20 +155,26 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	if t.Channel == channel.SMS && t.Key != "" && d.byThread.get(thread) != 0 {
 		return inbox.Ticket{}, conflict("an SMS ticket with key %q exists", t.Key)
 	}
-	rec.customerCount = 1
-	if prev := d.byCustomer.get(customer); prev != 0 {
-		rec.customerCount += d.tickets.at(int(prev - 1)).customerCount
+	rec, err := d.record(&t, nil)
+	if err != nil {
+		return inbox.Ticket{}, err
 	}
-	d.tickets.push(rec)
+	// The index reads no record of the new ticket yet: one lookup both
+	// files it and finds the customer's previous ticket.
 	ref := uint32(n)
 	prevCustomer := d.byCustomer.put(customer, ref)
+	rec.customerCount = 1
+	if prevCustomer != 0 {
+		rec.customerCount += d.tickets.at(int(prevCustomer - 1)).customerCount
+	}
+	d.tickets.push(rec)
 	var prevThread uint32
 	if thread.key != "" {
 		prevThread = d.byThread.put(thread, ref)
 	}
-	d.list(ref, &rec, true)
+	d.index(ref, nil, &rec)
 	d.onUndo(func() {
-		d.list(ref, d.tickets.at(n-1), false)
+		d.index(ref, d.tickets.at(n-1), nil)
 		if thread.key != "" {
 			restore(&d.byThread, thread, prevThread)
 		}
@@ -190,17 +204,17 @@ func (w *writeTx) PutTicket(t inbox.Ticket) error {
 	}
 	old := d.ticket(t.Number)
 	if old == nil {
-		return notFound("ticket %d", t.Number)
+		return noTicket(t.Number)
 	}
 	switch {
 	case t.Channel != old.channel:
 		return invalid("Ticket.Channel", fmt.Sprintf("ticket %d is on %v; a ticket's channel cannot change", t.Number, old.channel))
-	case t.Customer != old.customer:
-		return invalid("Ticket.Customer", fmt.Sprintf("ticket %d is %q's; a ticket's customer cannot change", t.Number, old.customer))
-	case t.Key != old.key:
-		return invalid("Ticket.Key", fmt.Sprintf("ticket %d has key %q; a ticket's key cannot change", t.Number, old.key))
+	case t.Customer != d.text.get(old.customer):
+		return invalid("Ticket.Customer", fmt.Sprintf("ticket %d is %q's; a ticket's customer cannot change", t.Number, d.text.get(old.customer)))
+	case t.Key != d.text.get(old.key):
+		return invalid("Ticket.Key", fmt.Sprintf("ticket %d has key %q; a ticket's key cannot change", t.Number, d.text.get(old.key)))
 	}
-	rec, err := d.record(&t)
+	rec, err := d.record(&t, old)
 	if err != nil {
 		return err
 	}
@@ -217,8 +231,5 @@ func (d *data) replace(n int64, next ticket) {
 	cur := d.ticket(n)
 	old := *cur
 	*cur = next
-	if old.status != next.status || old.assignee != next.assignee || old.active != next.active || old.snoozed != next.snoozed {
-		d.list(uint32(n), &old, false)
-		d.list(uint32(n), cur, true)
-	}
+	d.index(uint32(n), &old, cur)
 }

@@ -63,7 +63,7 @@
 //   - Emit sets Event.Seq and Event.Inbox; Type must be a known type and
 //     Ticket 0 or an existing ticket ([inbox.ErrNotFound]). A ticket's
 //     History is its events in Seq order; events without a ticket are in no
-//     history. Empty Tags come back as nil.
+//     history.
 //   - Outbox(after, limit) lists every event above after, delivered or not;
 //     after >= 0 and limit > 0. SetDelivered(seq) wants 0 <= seq <= the last
 //     Seq ([inbox.ErrInvalid]) and never moves Delivered back: a lower seq

@@ -120,6 +120,7 @@ func testSavedViews(t *testing.T, s inbox.Store) {
 	mine := inbox.SavedView{ID: "v2", Name: "My VIPs", Owner: "ann", Query: inbox.Query{
 		View: inbox.Mine, Statuses: []status.Status{status.Open, status.Snoozed}, Channels: []channel.Kind{channel.SMS},
 		Tags: []string{"vip"}, UnreadOnly: true, CreatedFrom: at(1), CreatedTo: at(2), Order: inbox.OldestFirst, Limit: 20,
+		Cursor: "kept as given",
 	}}
 	shared := inbox.SavedView{ID: "v1", Name: "Billing", Owner: "bob", Shared: true, Query: inbox.Query{Tags: []string{"billing"}}}
 	private := inbox.SavedView{ID: "v3", Name: "Bob's", Owner: "bob", Query: inbox.Query{Assignee: "bob"}}

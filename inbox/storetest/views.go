@@ -99,7 +99,7 @@ func walk(t fataler, s inbox.Store, id string, f inbox.Filter, between func(curs
 }
 
 // viewFixture stores 36 tickets mixing every attribute a filter looks at,
-// with ties in ActiveAt, and returns them.
+// with ties in ActiveAt and some zero CreatedAt, and returns them.
 func viewFixture(t *testing.T, s inbox.Store) []inbox.Ticket {
 	kinds := []channel.Kind{channel.WebChat, channel.Email, channel.SMS}
 	statuses := []status.Status{status.Open, status.Open, status.Snoozed, status.Closed}
@@ -116,6 +116,9 @@ func viewFixture(t *testing.T, s inbox.Store) []inbox.Ticket {
 		}
 		if tk.Status == status.Snoozed {
 			tk.SnoozedUntil = at(100 + i%3)
+		}
+		if i%9 == 8 {
+			tk.CreatedAt = time.Time{} // the earliest time
 		}
 		in = append(in, tk)
 	}
