@@ -111,23 +111,23 @@ func (d Decision) Event() (e status.Event, ok bool) {
 	return 0, false
 }
 
-// Option configures [Route].
-type Option func(*options)
+// Option configures [Route]; build one with [WithKeywords]. Options are
+// plain values: a caller that routes many messages builds its options once,
+// and Route then allocates nothing for them.
+type Option struct {
+	keywords *KeywordSet
+}
 
 type options struct {
 	keywords KeywordSet
 }
 
-// configure applies opts to the defaults. Without options it allocates
-// nothing.
+// configure applies opts to the defaults.
 func configure(opts []Option) options {
-	if len(opts) == 0 {
-		return options{keywords: defaultKeywords}
-	}
 	o := options{keywords: defaultKeywords}
 	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+		if opt.keywords != nil {
+			o.keywords = *opt.keywords
 		}
 	}
 	return o
@@ -135,9 +135,7 @@ func configure(opts []Option) options {
 
 // WithKeywords makes Route match SMS keywords against set instead of
 // [DefaultKeywords]. An empty set turns keywords off.
-func WithKeywords(set KeywordSet) Option {
-	return func(o *options) { o.keywords = set }
-}
+func WithKeywords(set KeywordSet) Option { return Option{keywords: &set} }
 
 // Route decides which ticket the inbound message in goes to, asking known
 // about existing tickets. It is the only source of new tickets. The rules:

@@ -46,7 +46,9 @@ func WithNotifier(n Notifier) Option { return func(ib *Inbox) { ib.notifier = n 
 
 // WithKeywords sets the SMS keywords that make no ticket; the default is
 // channel.DefaultKeywords().
-func WithKeywords(k channel.KeywordSet) Option { return func(ib *Inbox) { ib.keywords = k } }
+func WithKeywords(k channel.KeywordSet) Option {
+	return func(ib *Inbox) { ib.route = []channel.Option{channel.WithKeywords(k)} }
+}
 
 // WithMessageIDDomain sets the domain of the Message-IDs given to email
 // replies (so the customer's answer threads back); the default is
@@ -61,7 +63,7 @@ type Inbox struct {
 	id       string
 	clock    Clock
 	notifier Notifier
-	keywords channel.KeywordSet
+	route    []channel.Option // how channel.Route files messages
 	domain   string
 	holder   string // this value's name when it takes the delivery lease
 }
@@ -82,7 +84,6 @@ func New(store Store, id string, opts ...Option) (*Inbox, error) {
 		id:       id,
 		clock:    systemClock{},
 		notifier: NotifierFunc(func(context.Context, Event) error { return nil }),
-		keywords: channel.DefaultKeywords(),
 		domain:   "routedesk.invalid",
 		holder:   hex.EncodeToString(name[:]),
 	}

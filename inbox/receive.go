@@ -41,19 +41,20 @@ type Received struct {
 func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, error) {
 	var r Received
 	err := ib.update(ctx, func(tx Tx, now time.Time) error {
-		d, err := channel.Route(in, lookup{tx}, channel.WithKeywords(ib.keywords))
+		d, err := channel.Route(in, lookup{tx}, ib.route...)
 		if err != nil {
 			return err
 		}
+		customer := in.CustomerKey()
 		r = Received{Action: d.Action, Ticket: d.Ticket.Number, Keyword: d.Keyword, KeywordClass: d.KeywordClass, Auto: d.Auto}
 		switch d.Action {
 		case channel.Keyword:
-			_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: &Message{Author: in.CustomerKey(), ID: in.MessageKey(), Body: in.Body, At: now, Direction: Inbound}})
+			_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: &Message{Author: customer, ID: in.MessageKey(), Body: in.Body, At: now, Direction: Inbound}})
 			return err
 		case channel.Duplicate, channel.Drop:
 			return nil
 		case channel.New:
-			r.Ticket, r.Decision, err = ib.open(tx, in, d, now)
+			r.Ticket, r.Decision, err = open(tx, in, d, customer, now)
 			return err
 		}
 		t, err := tx.Ticket(d.Ticket.Number)
@@ -73,49 +74,56 @@ func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, err
 		if err := putTicket(tx, old, t); err != nil {
 			return err
 		}
-		return addInbound(tx, in, d, t.Number, now)
+		return addInbound(tx, in, d, t.Number, customer, now)
 	})
 	return r, err
 }
 
 // open starts a ticket with the message and, when round robin is on, hands
-// it out.
-func (ib *Inbox) open(tx Tx, in channel.Inbound, d channel.Decision, now time.Time) (int64, *assign.Decision, error) {
-	t, err := tx.CreateTicket(Ticket{
-		Channel: in.Kind, Customer: in.CustomerKey(), Key: in.ThreadKey(), Subject: in.Email.Subject,
-		Status: status.Open, Unread: true, CreatedAt: now, ActiveAt: now,
-	})
-	if err != nil {
-		return 0, nil, err
-	}
+// it out: the ticket is created already assigned, and its history says why.
+func open(tx Tx, in channel.Inbound, d channel.Decision, customer string, now time.Time) (int64, *assign.Decision, error) {
 	s, err := settings(tx)
 	if err != nil {
 		return 0, nil, err
 	}
-	created := Event{Type: TicketCreated, At: now, Ticket: t.Number}
+	t := Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject,
+		Status: status.Open, Unread: true, CreatedAt: now, ActiveAt: now}
+	var dec *assign.Decision
 	if s.RoundRobin {
-		dec, err := pick(tx, s, now)
+		picked, err := pick(tx, s, now)
 		if err != nil {
 			return 0, nil, err
 		}
-		created.Decision = &dec
+		if picked.Agent != "" {
+			if err := tx.ApplyDecision(picked); err != nil {
+				return 0, nil, err
+			}
+			t.Assignee = picked.Agent
+		}
+		dec = &picked
 	}
-	if _, err := tx.Emit(created); err != nil {
+	if t, err = tx.CreateTicket(t); err != nil {
 		return 0, nil, err
 	}
-	if err := addInbound(tx, in, d, t.Number, now); err != nil {
+	if err := addLoad(tx, holder(t), +1); err != nil {
 		return 0, nil, err
 	}
-	if created.Decision != nil {
-		err = give(tx, t, *created.Decision, now)
+	if _, err := tx.Emit(Event{Type: TicketCreated, At: now, Ticket: t.Number, Decision: dec}); err != nil {
+		return 0, nil, err
 	}
-	return t.Number, created.Decision, err
+	if err := addInbound(tx, in, d, t.Number, customer, now); err != nil {
+		return 0, nil, err
+	}
+	if t.Assignee != "" {
+		_, err = tx.Emit(Event{Type: TicketAssigned, At: now, Ticket: t.Number, Assignee: t.Assignee, Decision: dec})
+	}
+	return t.Number, dec, err
 }
 
 // addInbound appends the customer's message to ticket and records it.
-func addInbound(tx Tx, in channel.Inbound, d channel.Decision, ticket int64, now time.Time) error {
+func addInbound(tx Tx, in channel.Inbound, d channel.Decision, ticket int64, customer string, now time.Time) error {
 	m, err := tx.AddMessage(in.Kind, Message{
-		Ticket: ticket, Direction: Inbound, Author: in.CustomerKey(), ID: in.MessageKey(),
+		Ticket: ticket, Direction: Inbound, Author: customer, ID: in.MessageKey(),
 		Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto,
 	})
 	if err != nil {

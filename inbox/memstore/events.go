@@ -312,13 +312,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	}
 	d.scratch = encodeEvent(d.scratch[:0], &e, back, msg, at, msgAt)
 	d.events.add(d.scratch)
-	number := e.Ticket
-	d.onUndo(func() {
-		if number != 0 {
-			d.ticket(number).lastEvent = prev
-		}
-		d.events.truncate(int(seq - 1))
-	})
+	d.undo = append(d.undo, undoStep{kind: undoEvent, n: int(seq), number: e.Ticket, prev: prev})
 	e.Seq, e.Inbox = seq, d.id
 	return e, nil
 }

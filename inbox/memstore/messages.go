@@ -71,16 +71,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	if key.key != "" {
 		d.byMessage.put(key, ref)
 	}
-	number := m.Ticket
-	d.onUndo(func() {
-		if key.key != "" {
-			d.byMessage.delete(key)
-		}
-		t := d.ticket(number)
-		t.lastMessage = d.messages.at(n - 1).prev
-		t.messageCount--
-		d.messages.truncate(n - 1)
-	})
+	d.undo = append(d.undo, undoStep{kind: undoMessage, n: n, number: m.Ticket, key: key})
 	return m, nil
 }
 

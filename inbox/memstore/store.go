@@ -56,7 +56,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 		tx.d = nil
 		if !committed {
 			for i := len(d.undo) - 1; i >= 0; i-- {
-				d.undo[i]()
+				d.revert(&d.undo[i])
 			}
 		}
 		clear(d.undo)
@@ -133,8 +133,8 @@ type data struct {
 	leases     map[string]lease
 	delivered  int64
 
-	undo    []func() // the open transaction's undo log
-	scratch []byte   // where Emit encodes
+	undo    []undoStep // the open transaction's undo log
+	scratch []byte     // where Emit encodes
 }
 
 // threadKey is a key unique within a channel: a ticket's Key or a message's ID.
@@ -164,9 +164,6 @@ func newData(id string, seed maphash.Seed) *data {
 	d.due.cmp = byTime
 	return d
 }
-
-// onUndo records how to undo a write of the open transaction.
-func (d *data) onUndo(f func()) { d.undo = append(d.undo, f) }
 
 // readTx is a read-only transaction; d is nil once it has ended.
 type readTx struct{ d *data }

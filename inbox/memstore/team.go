@@ -130,22 +130,12 @@ func (w *writeTx) PutRotationMember(m assign.Member) error {
 	if err != nil {
 		return err
 	}
-	old, had := d.rotation.Member(m.ID)
+	d.undoRotationMember(m.ID)
 	if err := d.rotation.Put(m); err != nil {
+		d.undo = d.undo[:len(d.undo)-1]
 		return err
 	}
-	d.onUndo(func() { d.restoreRotationMember(m.ID, old, had) })
 	return nil
-}
-
-// restoreRotationMember puts old back, or removes id when it was not a
-// member. Put cannot refuse a member it returned.
-func (d *data) restoreRotationMember(id string, old assign.Member, had bool) {
-	if had {
-		_ = d.rotation.Put(old)
-	} else {
-		d.rotation.Remove(id)
-	}
 }
 
 // RemoveRotationMember implements [inbox.Tx]. Removing someone who is not a
@@ -155,10 +145,8 @@ func (w *writeTx) RemoveRotationMember(id string) error {
 	if err != nil {
 		return err
 	}
-	if old, had := d.rotation.Member(id); had {
-		d.rotation.Remove(id)
-		d.onUndo(func() { d.restoreRotationMember(id, old, true) })
-	}
+	d.undoRotationMember(id)
+	d.rotation.Remove(id)
 	return nil
 }
 
@@ -168,15 +156,11 @@ func (w *writeTx) ApplyDecision(dec assign.Decision) error {
 	if err != nil {
 		return err
 	}
-	seq := d.rotation.Seq()
-	old, had := d.rotation.Member(dec.Agent)
+	d.undoRotationMember(dec.Agent)
 	if err := d.rotation.Apply(dec); err != nil {
+		d.undo = d.undo[:len(d.undo)-1]
 		return err
 	}
-	d.onUndo(func() {
-		d.restoreRotationMember(dec.Agent, old, had)
-		d.rotation.SetSeq(seq)
-	})
 	return nil
 }
 

@@ -173,14 +173,7 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 		prevThread = d.byThread.put(thread, ref)
 	}
 	d.index(ref, nil, &rec)
-	d.onUndo(func() {
-		d.index(ref, d.tickets.at(n-1), nil)
-		if thread.key != "" {
-			restore(&d.byThread, thread, prevThread)
-		}
-		restore(&d.byCustomer, customer, prevCustomer)
-		d.tickets.truncate(n - 1)
-	})
+	d.undo = append(d.undo, undoStep{kind: undoCreate, n: n, key: thread, cust: customer, refs: [2]uint32{prevThread, prevCustomer}})
 	t.Number = int64(n)
 	return t, nil
 }
@@ -220,9 +213,8 @@ func (w *writeTx) PutTicket(t inbox.Ticket) error {
 	}
 	rec.lastEvent, rec.customerCount = old.lastEvent, old.customerCount
 	rec.lastMessage, rec.messageCount = old.lastMessage, old.messageCount
-	n, prev := t.Number, *old
-	d.replace(n, rec)
-	d.onUndo(func() { d.replace(n, prev) })
+	d.undo = append(d.undo, undoStep{kind: undoReplace, number: t.Number, rec: *old})
+	d.replace(t.Number, rec)
 	return nil
 }
 
