@@ -43,6 +43,9 @@ var eventTypeNames = [...]string{
 	KeywordReceived: "keyword_received", PresenceChanged: "presence_changed",
 }
 
+// Valid reports whether t is one of the event types.
+func (t EventType) Valid() bool { return int(t) < len(eventTypeNames) && eventTypeNames[t] != "" }
+
 // String names the event type, as in its JSON form.
 func (t EventType) String() string { return enumString(eventTypeNames[:], uint8(t), "event_type") }
 

@@ -50,7 +50,8 @@ type ReadTx interface {
 	// CustomerTickets returns how many tickets the customer has.
 	CustomerTickets(customer string) (int, error)
 	// Messages returns up to limit messages of the ticket whose Index is
-	// below before, newest first.
+	// below before, newest first (math.MaxInt for the newest page). A
+	// negative before or a limit below 1 is ErrInvalid.
 	Messages(ticket int64, before, limit int) ([]Message, error)
 	// History returns the events of the ticket in Seq order.
 	History(ticket int64) ([]Event, error)
@@ -58,8 +59,9 @@ type ReadTx interface {
 	// SnoozedUntil is not after now, earliest first.
 	SnoozeDue(now time.Time, limit int) ([]int64, error)
 
-	// Rotation returns the round-robin rotation of the inbox. The caller
-	// must not change it: writes go through Tx.
+	// Rotation returns the round-robin rotation of the inbox, valid only
+	// inside the transaction. The caller must not change it: writes go
+	// through Tx.
 	Rotation() (*assign.Rotation, error)
 
 	// SavedViews returns the views member may use (their own and the shared
@@ -74,7 +76,9 @@ type ReadTx interface {
 	Delivered() (int64, error)
 }
 
-// Tx reads and writes one inbox inside a read-write transaction.
+// Tx reads and writes one inbox inside a read-write transaction. When a
+// method of Tx fails, fn must return (that error or another): a SQL store
+// cannot go on with a transaction after, say, a unique violation.
 type Tx interface {
 	ReadTx
 	// PutSettings saves the settings.
@@ -88,7 +92,9 @@ type Tx interface {
 	// (the first is 1) and returns it with its number set. It is ErrConflict
 	// if an SMS ticket with the same key exists: one SMS ticket per phone.
 	CreateTicket(t Ticket) (Ticket, error)
-	// PutTicket replaces an existing ticket; ErrNotFound if absent.
+	// PutTicket replaces an existing ticket; ErrNotFound if absent. A
+	// ticket's Channel, Customer and Key are fixed at creation: changing one
+	// is ErrInvalid.
 	PutTicket(t Ticket) error
 	// AddMessage appends a message to its ticket's thread, setting its Index,
 	// and returns it. A message ID (Message.ID) already held in the inbox for
@@ -104,13 +110,17 @@ type Tx interface {
 	ApplyDecision(assign.Decision) error
 
 	// Emit appends an event to the outbox (and, when it has a ticket, to the
-	// ticket's history), setting its Seq, and returns it.
+	// ticket's history), setting its Seq (dense, from 1, per inbox) and
+	// Inbox, and returns it. An unknown Type, or a Ticket that does not
+	// exist, is an error.
 	Emit(Event) (Event, error)
-	// SetDelivered records that every event up to seq was delivered.
+	// SetDelivered records that every event up to seq was delivered. It never
+	// moves back: a smaller seq leaves it as it is. A seq below 0 or above
+	// the last event's is ErrInvalid.
 	SetDelivered(seq int64) error
 	// Lease takes or renews the named lease for holder until the given time,
-	// if it is free, expired at now, or already held by holder; it reports
-	// whether holder has it.
+	// if it is free, expired at now (a lease held until U is expired at U),
+	// or already held by holder; it reports whether holder has it.
 	Lease(name, holder string, now, until time.Time) (bool, error)
 
 	// PutSavedView inserts or replaces a saved view.

@@ -263,16 +263,6 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 	return e, prev
 }
 
-// knownTypes says which event types package inbox knows: those its
-// MarshalText accepts.
-var knownTypes = func() (known [256]bool) {
-	for t := range known {
-		_, err := inbox.EventType(t).MarshalText()
-		known[t] = err == nil
-	}
-	return known
-}()
-
 // Emit implements [inbox.Tx]. It sets e.Seq and e.Inbox, ignoring what they
 // held. e.Type must be a known type, and e.Ticket 0 or an existing ticket.
 func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
@@ -280,7 +270,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if err != nil {
 		return inbox.Event{}, err
 	}
-	if !knownTypes[e.Type] {
+	if !e.Type.Valid() {
 		return inbox.Event{}, invalid("Event.Type", fmt.Sprintf("%d is not an event type", e.Type))
 	}
 	at, err := encodeTime("Event.At", e.At)
