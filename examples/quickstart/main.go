@@ -9,9 +9,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
+	"os"
 	"strings"
 	"time"
+	_ "time/tzdata" // the story is in New York on any machine
 
 	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
@@ -26,12 +29,13 @@ type clock struct{ t time.Time }
 func (c *clock) Now() time.Time { return c.t }
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run() error {
+// run tells the story to w.
+func run(w io.Writer) error {
 	ctx := context.Background()
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
@@ -44,7 +48,7 @@ func run() error {
 		return err
 	}
 	step := func(format string, args ...any) {
-		fmt.Printf("\n%s  %s\n", clk.t.In(ny).Format("Mon Jan 2 15:04"), fmt.Sprintf(format, args...))
+		fmt.Fprintf(w, "\n%s  %s\n", clk.t.In(ny).Format("Mon Jan 2 15:04"), fmt.Sprintf(format, args...))
 	}
 
 	// The team, and the settings an owner picks on day one.
@@ -88,7 +92,7 @@ func run() error {
 			}
 			line += fmt.Sprintf(", to %s (%s)", who, r.Decision.Reason())
 		}
-		fmt.Println("  " + line)
+		fmt.Fprintln(w, "  "+line)
 		return r, nil
 	}
 
@@ -125,9 +129,9 @@ func run() error {
 	if err := ib.Claim(ctx, ali, late.Ticket); err != nil {
 		return err
 	}
-	fmt.Printf("  Ali claims #%d\n", late.Ticket)
+	fmt.Fprintf(w, "  Ali claims #%d\n", late.Ticket)
 	err = ib.Claim(ctx, bo, late.Ticket)
-	fmt.Printf("  Bo claims #%d: %v (already assigned: %v)\n", late.Ticket, err, errors.Is(err, inbox.ErrAlreadyAssigned))
+	fmt.Fprintf(w, "  Bo claims #%d: %v (already assigned: %v)\n", late.Ticket, err, errors.Is(err, inbox.ErrAlreadyAssigned))
 
 	step("Ali snoozes #%d for an hour; a tick at 10:02 wakes it.", chat.Ticket)
 	if err := ib.Snooze(ctx, ali, chat.Ticket, clk.t.Add(time.Hour)); err != nil {
@@ -135,7 +139,7 @@ func run() error {
 	}
 	show := func(n int64) error {
 		o, err := ib.Overview(ctx, dana, n)
-		fmt.Printf("  #%d is %s, assigned to %s\n", n, o.Status, o.AssigneeName)
+		fmt.Fprintf(w, "  #%d is %s, assigned to %s\n", n, o.Status, o.AssigneeName)
 		return err
 	}
 	if err := show(chat.Ticket); err != nil {
@@ -200,7 +204,7 @@ func run() error {
 			}
 			ts = append(ts, fmt.Sprintf("#%d %s (%s)", t.Number, t.Channel, who))
 		}
-		fmt.Printf("  %-10s %d: %s\n", v.name, p.Total, strings.Join(ts, ", "))
+		fmt.Fprintf(w, "  %-10s %d: %s\n", v.name, p.Total, strings.Join(ts, ", "))
 	}
 	return nil
 }
