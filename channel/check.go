@@ -115,6 +115,11 @@ func badText(s string) string {
 
 // badAddress says what is wrong with an email address (addr-spec), or "":
 // local@domain without spaces or angle brackets.
+// CheckAddress returns a [*FieldError] naming field when s is not an email
+// address (addr-spec) of the form local@domain, as the inbox accepts in
+// Inbound and in its settings; nil when it is.
+func CheckAddress(field, s string) error { return fieldError(field, badAddress(s)) }
+
 func badAddress(s string) string {
 	if r := badToken(s); r != "" {
 		return r

@@ -77,6 +77,10 @@ type WebChatFields struct {
 	// MessageID is the widget's ID of this message, if it gives one; a
 	// message whose ID the inbox already holds is a [Duplicate]. Optional.
 	MessageID string
+	// Email is the visitor's email address, when the widget asked for it
+	// (an addr-spec such as "ann@example.com"). The inbox keeps the latest
+	// one it is given, to send the web chat follow-up email. Optional.
+	Email string
 }
 
 // SMSFields is what the SMS provider gives with each text.
@@ -92,6 +96,10 @@ type SMSFields struct {
 	// example). Required: a text whose ID the inbox already holds is a
 	// [Duplicate].
 	MessageID string
+	// Consent is what the customer subscribes to, as the host's records say
+	// when the text arrives. The inbox's SMS auto-responder reads it
+	// (channel routing does not).
+	Consent Consent
 }
 
 // Validate reports the first field of in that is missing or malformed, as a
@@ -133,7 +141,12 @@ func (w *WebChatFields) validate(hasProfile bool) error {
 		}
 	}
 	if w.MessageID != "" {
-		return fieldError("WebChat.MessageID", badID(w.MessageID, controlBytes))
+		if err := fieldError("WebChat.MessageID", badID(w.MessageID, controlBytes)); err != nil {
+			return err
+		}
+	}
+	if w.Email != "" {
+		return fieldError("WebChat.Email", badAddress(w.Email))
 	}
 	return nil
 }

@@ -46,6 +46,7 @@ func TestValidate(t *testing.T) {
 		{"no conversation", chat("", "v1", "hi"), "WebChat.Conversation", "missing", nil},
 		{"no visitor and no profile", chat("c1", "", "hi"), "WebChat.Visitor", "missing", nil},
 		{"bad web chat message ID", edit(chat("c1", "v1", ""), func(in *channel.Inbound) { in.WebChat.MessageID = "\x7f" }), "WebChat.MessageID", "holds", nil},
+		{"bad web chat email", edit(chat("c1", "v1", ""), func(in *channel.Inbound) { in.WebChat.Email = "ann" }), "WebChat.Email", "local@domain", nil},
 
 		{"no sender", email("", "m1@x", nil, nil, ""), "Email.From", "missing", nil},
 		{"sender with a display name", email("Ann <ann@example.com>", "m1@x", nil, nil, ""), "Email.From", "holds the byte ' '", nil},

@@ -17,8 +17,9 @@ const (
 	// MessageReceived: a customer's message was added to a ticket
 	// (Event.Message holds it).
 	MessageReceived
-	// ReplySent: an agent replied; the host delivers Event.Message to the
-	// customer through its own provider.
+	// ReplySent: the host delivers Event.Message to the customer through its
+	// own provider: an agent's reply, or one of the inbox's auto-replies
+	// (Message.Automatic, no Actor).
 	ReplySent
 	// TicketAssigned: the ticket was assigned to Event.Assignee, by round
 	// robin (with Event.Decision) or by Event.Actor.
@@ -34,6 +35,15 @@ const (
 	KeywordReceived
 	// PresenceChanged: member Event.Assignee is now Event.Presence.
 	PresenceChanged
+	// FollowUpSent: the host emails Event.Messages, the agent replies a web
+	// chat customer missed, from Event.EmailFrom to Event.EmailTo.
+	FollowUpSent
+	// FollowUpSkipped: a follow-up email was due, but the customer's email
+	// address is unknown.
+	FollowUpSkipped
+	// SMSNotification: the host emails Event.Recipients that an SMS
+	// (Event.Message) arrived.
+	SMSNotification
 )
 
 var eventTypeNames = [...]string{
@@ -41,6 +51,7 @@ var eventTypeNames = [...]string{
 	TicketAssigned: "ticket_assigned", TicketUnassigned: "ticket_unassigned",
 	StatusChanged: "status_changed", TagsChanged: "tags_changed",
 	KeywordReceived: "keyword_received", PresenceChanged: "presence_changed",
+	FollowUpSent: "follow_up_sent", FollowUpSkipped: "follow_up_skipped", SMSNotification: "sms_notification",
 }
 
 // Valid reports whether t is one of the event types.
@@ -82,4 +93,10 @@ type Event struct {
 	Tags     []string         `json:"tags,omitempty"`
 	Keyword  string           `json:"keyword,omitempty"`
 	Presence *assign.Presence `json:"presence,omitempty"`
+	// EmailFrom and EmailTo address a follow-up email; Messages are the
+	// replies it carries.
+	EmailFrom  string    `json:"email_from,omitempty"`
+	EmailTo    string    `json:"email_to,omitempty"`
+	Messages   []Message `json:"messages,omitempty"`
+	Recipients []string  `json:"recipients,omitempty"` // of an SMS notification
 }

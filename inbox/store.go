@@ -58,6 +58,11 @@ type ReadTx interface {
 	// SnoozeDue returns the numbers of up to limit snoozed tickets whose
 	// SnoozedUntil is not after now, earliest first.
 	SnoozeDue(now time.Time, limit int) ([]int64, error)
+	// FollowUpDue returns the numbers of up to limit tickets whose
+	// FollowUpAt is set and not after now, earliest first.
+	FollowUpDue(now time.Time, limit int) ([]int64, error)
+	// Customer returns what the inbox keeps about the customer with the key.
+	Customer(key string) (Customer, error)
 
 	// Rotation returns the round-robin rotation of the inbox, valid only
 	// inside the transaction. The caller must not change it: writes go
@@ -74,6 +79,8 @@ type ReadTx interface {
 	Outbox(after int64, limit int) ([]Event, error)
 	// Delivered returns the Seq of the last event delivered (0 if none).
 	Delivered() (int64, error)
+	// Pending returns how many events wait in the outbox after Delivered.
+	Pending() (int64, error)
 }
 
 // Tx reads and writes one inbox inside a read-write transaction. When a
@@ -100,6 +107,9 @@ type Tx interface {
 	// and returns it. A message ID (Message.ID) already held in the inbox for
 	// the same channel is ErrConflict.
 	AddMessage(kind channel.Kind, m Message) (Message, error)
+
+	// PutCustomer inserts or replaces what the inbox keeps about a customer.
+	PutCustomer(Customer) error
 
 	// PutRotationMember inserts or replaces a member of the rotation.
 	PutRotationMember(assign.Member) error

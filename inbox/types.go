@@ -47,6 +47,32 @@ type Ticket struct {
 	SnoozedUntil    time.Time `json:"snoozed_until,omitzero"`     // set while snoozed
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"` // first agent reply
 	ClosedAt        time.Time `json:"closed_at,omitzero"`         // latest close
+
+	// What the automations keep (see Settings).
+	LastCustomerAt time.Time `json:"last_customer_at,omitzero"` // the customer's latest message
+	LastReplyAt    time.Time `json:"last_reply_at,omitzero"`    // an agent's latest reply
+	// CustomerAway is set while the web chat visitor is offline
+	// ([Inbox.SetVisitorOnline]).
+	CustomerAway bool `json:"customer_away,omitempty"`
+	// FollowUpAt is when the web chat follow-up email is due; zero when
+	// none is.
+	FollowUpAt   time.Time `json:"follow_up_at,omitzero"`
+	FollowedUpAt time.Time `json:"followed_up_at,omitzero"` // the latest follow-up email
+	NotifiedAt   time.Time `json:"notified_at,omitzero"`    // the latest new-SMS notification
+}
+
+// Customer is what the inbox keeps about one customer (by customer key,
+// see channel.Inbound.CustomerKey) for its automations.
+type Customer struct {
+	Key string `json:"key"`
+	// Email is where the web chat follow-up goes: the latest address a web
+	// chat gave.
+	Email string `json:"email,omitempty"`
+	// AutoRepliedAt is when the SMS auto-responder last answered them.
+	AutoRepliedAt time.Time `json:"auto_replied_at,omitzero"`
+	// Sent are the latest campaign and flow texts the host sent them
+	// ([Inbox.RecordSent]), oldest first, at most [MaxSentKept].
+	Sent []channel.Sent `json:"sent,omitempty"`
 }
 
 // Direction says who wrote a message.
@@ -67,7 +93,12 @@ type Message struct {
 	ID        string    `json:"id,omitempty"` // the channel's message ID: provider ID or email Message-ID
 	Body      string    `json:"body"`
 	At        time.Time `json:"at"`
-	Automatic bool      `json:"automatic,omitempty"` // an auto-reply or bounce
+	// Automatic marks an automatic message: an auto-reply or bounce from the
+	// customer's side, or one of the inbox's own auto-replies.
+	Automatic bool `json:"automatic,omitempty"`
+	// Attribution is the campaign or flow text an inbound SMS answers, by
+	// channel.Attribute's rules; nil when none.
+	Attribution *channel.Sent `json:"attribution,omitempty"`
 }
 
 // Settings are the inbox's settings.
@@ -83,6 +114,21 @@ type Settings struct {
 	// UnreadBadge turns the unread count for the navigation badge on. On by
 	// default.
 	UnreadBadge bool `json:"unread_badge"`
+
+	// OrganizationPrefix names the team in auto-replies:
+	// {{organization_prefix}} in templates.
+	OrganizationPrefix string `json:"organization_prefix,omitempty"`
+	// SupportEmail is the support address: {{email}} in templates, and the
+	// sender of web chat follow-up emails.
+	SupportEmail string `json:"support_email,omitempty"`
+	// The automations, each off by default.
+	SMSAutoReply     SMSAutoReply     `json:"sms_auto_reply"`
+	WebChatAutoReply WebChatAutoReply `json:"web_chat_auto_reply"`
+	FollowUp         FollowUp         `json:"follow_up"`
+	SMSNotify        SMSNotify        `json:"sms_notify"`
+	// AttributionWindow is how long after a campaign or flow text a reply is
+	// attributed to it; 0 means channel.DefaultAttributionWindow (24 hours).
+	AttributionWindow time.Duration `json:"attribution_window,omitempty"`
 }
 
 // DefaultSettings are the settings of an inbox that never saved any: round
@@ -98,4 +144,12 @@ type SettingsPatch struct {
 	ClearOfficeHours bool
 	AssignWaiting    *bool
 	UnreadBadge      *bool
+
+	OrganizationPrefix *string
+	SupportEmail       *string
+	SMSAutoReply       *SMSAutoReply
+	WebChatAutoReply   *WebChatAutoReply
+	FollowUp           *FollowUp
+	SMSNotify          *SMSNotify
+	AttributionWindow  *time.Duration
 }
