@@ -90,6 +90,13 @@ func Attribute(at time.Time, received []Sent, window time.Duration) (s Sent, ok 
 	return received[last], true, nil
 }
 
+// Validate returns a [*FieldError] naming the first field of r that is
+// missing or malformed: the ID, the Origin or the time.
+func (r Sent) Validate() error {
+	field, reason := r.check()
+	return fieldError(field, reason)
+}
+
 // check says which field of r is bad and why, or gives "" for the reason.
 func (r Sent) check() (field, reason string) {
 	if reason := badID(r.ID, controlBytes); reason != "" {

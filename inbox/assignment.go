@@ -156,25 +156,22 @@ func addLoad(tx Tx, member string, delta int) error {
 	return tx.PutRotationMember(m)
 }
 
-// pick asks the rotation who gets the next ticket.
-func pick(tx Tx, s Settings, now time.Time) (assign.Decision, error) {
+// roundRobin asks round robin for a new ticket's assignee and, when one is
+// chosen, records the choice and gives them t. It returns the decision.
+func roundRobin(tx Tx, t *Ticket, s Settings, now time.Time) (*assign.Decision, error) {
 	rot, err := tx.Rotation()
 	if err != nil {
-		return assign.Decision{}, err
+		return nil, err
 	}
-	return rot.Pick(now, hoursOf(s.OfficeHours)), nil
-}
-
-// give records round robin's decision d in the rotation and assigns t to the
-// chosen member; a decision that chose nobody changes nothing.
-func give(tx Tx, t Ticket, d assign.Decision, now time.Time) error {
+	d := rot.Pick(now, hoursOf(s.OfficeHours))
 	if d.Agent == "" {
-		return nil
+		return &d, nil
 	}
 	if err := tx.ApplyDecision(d); err != nil {
-		return err
+		return nil, err
 	}
-	return setAssignee(tx, t, d.Agent, Event{At: now, Decision: &d})
+	t.Assignee = d.Agent
+	return &d, nil
 }
 
 // assignWaiting hands the open tickets waiting in Unassigned to round robin,
@@ -191,11 +188,12 @@ func assignWaiting(tx Tx, s Settings, now time.Time) error {
 			return err
 		}
 		for _, t := range waiting {
-			d, err := pick(tx, s, now)
+			given := t
+			d, err := roundRobin(tx, &given, s, now)
 			if err != nil || d.Agent == "" {
 				return err
 			}
-			if err := give(tx, t, d, now); err != nil {
+			if err := setAssignee(tx, t, d.Agent, Event{At: now, Decision: d}); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,9 @@
 package inbox
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,4 +161,257 @@ func or(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// automated is what the automations decided for one inbound message, to be
+// recorded once the message is filed.
+type automated struct {
+	notify bool   // email the SMS notification recipients
+	reply  string // the auto-reply to send, if any
+}
+
+// automate runs the automations for an inbound message m of a new or
+// existing ticket t (not yet saved): SMS attribution, the SMS
+// auto-responder and new-SMS notifications, the web chat auto-replies and
+// the visitor's email. It changes t, m and the customer's record.
+func automate(tx Tx, s Settings, in channel.Inbound, isNew bool, t *Ticket, m *Message, now time.Time) (automated, error) {
+	var a automated
+	switch in.Kind {
+	case channel.SMS:
+		c, err := customer(tx, m.Author)
+		if err != nil {
+			return a, err
+		}
+		changed := false
+		if sent, ok, err := channel.Attribute(now, c.Sent, s.AttributionWindow); err != nil {
+			return a, err
+		} else if ok {
+			for i := range c.Sent {
+				c.Sent[i].Attributed = c.Sent[i].Attributed || c.Sent[i].ID == sent.ID
+			}
+			m.Attribution, changed = &sent, true
+		}
+		r := s.SMSAutoReply
+		consented := in.SMS.Consent.SMSMarketing || in.SMS.Consent.SMSTransactional
+		if r.On && (r.Everyone || !consented) && elapsed(c.AutoRepliedAt, now, or(r.Cooldown, DefaultSMSCooldown)) {
+			a.reply, c.AutoRepliedAt, changed = RenderTemplate(r.Template, s), now, true
+		}
+		if changed {
+			if err := tx.PutCustomer(c); err != nil {
+				return a, err
+			}
+		}
+		if s.SMSNotify.On && elapsed(t.NotifiedAt, now, or(s.SMSNotify.Interval, DefaultNotifyInterval)) {
+			a.notify, t.NotifiedAt = true, now
+		}
+	case channel.WebChat:
+		if email := in.WebChat.Email; email != "" {
+			c, err := customer(tx, m.Author)
+			if err != nil {
+				return a, err
+			}
+			if c.Email != email {
+				c.Email = email
+				if err := tx.PutCustomer(c); err != nil {
+					return a, err
+				}
+			}
+		}
+		if isNew {
+			msg := s.WebChatAutoReply.OutOfHours
+			if s.OfficeHours == nil || s.OfficeHours.IsOpen(now) {
+				msg = s.WebChatAutoReply.InHours
+			}
+			if msg != "" {
+				a.reply = RenderTemplate(msg, s)
+			}
+		}
+	}
+	return a, nil
+}
+
+// emit records what automate decided, once message m is filed in ticket t.
+func (a automated) emit(tx Tx, s Settings, t Ticket, m Message, now time.Time) error {
+	if a.notify {
+		e := Event{Type: SMSNotification, At: now, Ticket: t.Number, Message: &m, Recipients: s.SMSNotify.Recipients}
+		if _, err := tx.Emit(e); err != nil {
+			return err
+		}
+	}
+	if a.reply == "" {
+		return nil
+	}
+	reply, err := tx.AddMessage(t.Channel, Message{Ticket: t.Number, Direction: Outbound, Body: a.reply, At: now, Automatic: true})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Emit(Event{Type: ReplySent, At: now, Ticket: t.Number, Message: &reply})
+	return err
+}
+
+// elapsed reports whether at least d has passed since last, or last is zero.
+func elapsed(last, now time.Time, d time.Duration) bool {
+	return last.IsZero() || now.Sub(last) >= d
+}
+
+// customer returns what the inbox keeps about the customer, or an empty
+// record for one it knows nothing about.
+func customer(tx ReadTx, key string) (Customer, error) {
+	c, err := tx.Customer(key)
+	if errors.Is(err, ErrNotFound) {
+		return Customer{Key: key}, nil
+	}
+	return c, err
+}
+
+// scheduleFollowUp sets when t's follow-up email is due: more than the
+// configured delay after the latest agent reply, while the web chat visitor
+// is away and has not written since, and no follow-up has covered that reply
+// yet. Otherwise no follow-up is due.
+func scheduleFollowUp(t *Ticket, s Settings) {
+	t.FollowUpAt = time.Time{}
+	if !s.FollowUp.On || t.Channel != channel.WebChat || !t.CustomerAway ||
+		!t.LastReplyAt.After(t.LastCustomerAt) || !t.LastReplyAt.After(t.FollowedUpAt) {
+		return
+	}
+	// "More than" the delay: the first instant a store can keep after it.
+	t.FollowUpAt = t.LastReplyAt.Add(or(s.FollowUp.After, DefaultFollowUpAfter) + time.Microsecond)
+}
+
+// SetVisitorOnline records whether the visitor of a web chat conversation is
+// online, as the host's chat widget reports it. A visitor who goes offline
+// with agent replies they have not answered gets one follow-up email (see
+// Settings.FollowUp); one who comes back cancels it. A host call: it takes
+// no Actor.
+func (ib *Inbox) SetVisitorOnline(ctx context.Context, conversation string, online bool) error {
+	return ib.update(ctx, func(tx Tx, _ time.Time) error {
+		t, err := tx.TicketByKey(channel.WebChat, conversation)
+		if err != nil {
+			return err
+		}
+		s, err := settings(tx)
+		if err != nil {
+			return err
+		}
+		old := t
+		t.CustomerAway = !online
+		scheduleFollowUp(&t, s)
+		if t.CustomerAway == old.CustomerAway && t.FollowUpAt.Equal(old.FollowUpAt) {
+			return nil
+		}
+		return putTicket(tx, old, t)
+	})
+}
+
+// followUps sends the follow-up emails due at now, each once: the replies
+// the visitor missed, from the support address to the visitor's email; or,
+// when that is unknown, a FollowUpSkipped event in the ticket's history.
+func followUps(tx Tx, now time.Time) (int, error) {
+	due, err := tx.FollowUpDue(now, 100)
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	s, err := settings(tx)
+	if err != nil {
+		return 0, err
+	}
+	for _, n := range due {
+		t, err := tx.Ticket(n)
+		if err != nil {
+			return 0, err
+		}
+		old := t
+		t.FollowUpAt = time.Time{}
+		if !s.FollowUp.On { // turned off since it was scheduled
+			if err := putTicket(tx, old, t); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		c, err := customer(tx, t.Customer)
+		if err != nil {
+			return 0, err
+		}
+		e := Event{Type: FollowUpSkipped, At: now, Ticket: n}
+		if c.Email != "" {
+			e.Type, e.EmailFrom, e.EmailTo = FollowUpSent, s.SupportEmail, c.Email
+			if e.Messages, err = missed(tx, t); err != nil {
+				return 0, err
+			}
+		}
+		t.FollowedUpAt = now
+		if err := putTicket(tx, old, t); err != nil {
+			return 0, err
+		}
+		if _, err := tx.Emit(e); err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
+
+// missed returns the agent replies of t the visitor has not seen: those
+// after their latest message and after the previous follow-up, oldest
+// first.
+func missed(tx ReadTx, t Ticket) ([]Message, error) {
+	since := t.LastCustomerAt
+	if t.FollowedUpAt.After(since) {
+		since = t.FollowedUpAt
+	}
+	var out []Message
+	for before := int(^uint(0) >> 1); ; {
+		ms, err := tx.Messages(t.Number, before, ThreadPageSize)
+		if err != nil || len(ms) == 0 {
+			return out, err
+		}
+		for _, m := range ms {
+			if !m.At.After(since) || m.Direction == Inbound {
+				slices.Reverse(out)
+				return out, nil
+			}
+			if !m.Automatic {
+				out = append(out, m)
+			}
+		}
+		before = ms[len(ms)-1].Index
+	}
+}
+
+// RecordSent records a campaign or flow text the host sent to a customer
+// (by customer key, as channel.Inbound.CustomerKey gives it: "sms:+1555…"
+// or "profile:…"), so that the customer's next SMS is attributed to it by
+// channel.Attribute's rules: the last text received, within the attribution
+// window, first reply only. The inbox keeps the latest [MaxSentKept]. A host
+// call: it takes no Actor.
+func (ib *Inbox) RecordSent(ctx context.Context, customerKey string, sent channel.Sent) error {
+	if customerKey == "" {
+		return invalid("customer key", "empty")
+	}
+	if err := sent.Validate(); err != nil {
+		return err
+	}
+	sent.At, sent.Attributed = sent.At.UTC().Truncate(time.Microsecond), false
+	return ib.update(ctx, func(tx Tx, _ time.Time) error {
+		c, err := customer(tx, customerKey)
+		if err != nil {
+			return err
+		}
+		i, _ := slices.BinarySearchFunc(c.Sent, sent.At, func(s channel.Sent, at time.Time) int { return s.At.Compare(at) })
+		c.Sent = slices.Insert(c.Sent, i, sent)
+		if len(c.Sent) > MaxSentKept {
+			c.Sent = c.Sent[len(c.Sent)-MaxSentKept:]
+		}
+		return tx.PutCustomer(c)
+	})
+}
+
+// Pending returns how many events wait in the outbox for delivery: a number
+// to watch, since it grows while the Notifier fails. A host call.
+func (ib *Inbox) Pending(ctx context.Context) (int64, error) {
+	var n int64
+	err := ib.store.View(ctx, ib.id, func(tx ReadTx) (err error) {
+		n, err = tx.Pending()
+		return err
+	})
+	return n, err
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // Tick does all the work due at the clock's time: it wakes snoozed tickets
-// whose time came (they come back unread), and, when round robin and
+// whose time came (they come back unread), sends the web chat follow-up
+// emails that are due, and, when round robin and
 // waiting-ticket assignment are on and the inbox is inside office hours,
 // hands the waiting tickets out. Each item is done once, however many
 // replicas call Tick at the same time: the work happens in transactions
@@ -31,6 +32,19 @@ func (ib *Inbox) Tick(ctx context.Context) error {
 			return err
 		}
 		if woke < 100 {
+			break
+		}
+	}
+	for {
+		var sent int
+		err := ib.update(ctx, func(tx Tx, now time.Time) (err error) {
+			sent, err = followUps(tx, now)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if sent < 100 {
 			break
 		}
 	}

@@ -37,7 +37,8 @@ type Received struct {
 // or, for an SMS keyword, a duplicate delivery or a bounce, adds nothing. A
 // ticket that gets a message is marked unread. A new ticket goes to round
 // robin when it is on; one that finds no eligible member waits in
-// Unassigned. Receive is a host call: it takes no Actor.
+// Unassigned. The automations the settings turn on run in the same
+// transaction (see Settings). Receive is a host call: it takes no Actor.
 func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, error) {
 	var r Received
 	err := ib.update(ctx, func(tx Tx, now time.Time) error {
@@ -47,90 +48,84 @@ func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, err
 		}
 		customer := in.CustomerKey()
 		r = Received{Action: d.Action, Ticket: d.Ticket.Number, Keyword: d.Keyword, KeywordClass: d.KeywordClass, Auto: d.Auto}
+		m := Message{Direction: Inbound, Author: customer, ID: in.MessageKey(), Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto}
 		switch d.Action {
 		case channel.Keyword:
-			_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: &Message{Author: customer, ID: in.MessageKey(), Body: in.Body, At: now, Direction: Inbound}})
+			_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: &m})
 			return err
 		case channel.Duplicate, channel.Drop:
 			return nil
-		case channel.New:
-			r.Ticket, r.Decision, err = open(tx, in, d, customer, now)
-			return err
 		}
-		t, err := tx.Ticket(d.Ticket.Number)
+		s, err := settings(tx)
 		if err != nil {
 			return err
 		}
-		old := t
-		if ev, ok := d.Event(); ok {
-			if t, err = transition(t, ev, now); err != nil {
+		var t, old Ticket
+		if d.Action == channel.New {
+			t = Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject, Status: status.Open, CreatedAt: now}
+			if s.RoundRobin {
+				if r.Decision, err = roundRobin(tx, &t, s, now); err != nil {
+					return err
+				}
+			}
+		} else {
+			if t, err = tx.Ticket(d.Ticket.Number); err != nil {
 				return err
 			}
-			if _, err := tx.Emit(Event{Type: StatusChanged, At: now, Ticket: t.Number, From: old.Status, To: t.Status, Status: ev}); err != nil {
-				return err
+			old = t
+			if ev, ok := d.Event(); ok {
+				if t, err = transition(t, ev, now); err != nil {
+					return err
+				}
+				if _, err := tx.Emit(Event{Type: StatusChanged, At: now, Ticket: t.Number, From: old.Status, To: t.Status, Status: ev}); err != nil {
+					return err
+				}
 			}
 		}
-		t.Unread, t.ActiveAt = true, now
-		if err := putTicket(tx, old, t); err != nil {
+		t.Unread, t.ActiveAt, t.LastCustomerAt = true, now, now
+		if t.Channel == channel.WebChat { // the visitor is back: no follow-up
+			t.CustomerAway, t.FollowUpAt = false, time.Time{}
+		}
+		auto, err := automate(tx, s, in, d.Action == channel.New, &t, &m, now)
+		if err != nil {
 			return err
 		}
-		return addInbound(tx, in, d, t.Number, customer, now)
+		if d.Action == channel.New {
+			if t, err = create(tx, t, r.Decision); err != nil {
+				return err
+			}
+		} else if err := putTicket(tx, old, t); err != nil {
+			return err
+		}
+		r.Ticket, m.Ticket = t.Number, t.Number
+		if m, err = tx.AddMessage(in.Kind, m); err != nil {
+			return err
+		}
+		if _, err := tx.Emit(Event{Type: MessageReceived, At: now, Ticket: t.Number, Message: &m}); err != nil {
+			return err
+		}
+		if d.Action == channel.New && t.Assignee != "" {
+			if _, err := tx.Emit(Event{Type: TicketAssigned, At: now, Ticket: t.Number, Assignee: t.Assignee, Decision: r.Decision}); err != nil {
+				return err
+			}
+		}
+		return auto.emit(tx, s, t, m, now)
 	})
 	return r, err
 }
 
-// open starts a ticket with the message and, when round robin is on, hands
-// it out: the ticket is created already assigned, and its history says why.
-func open(tx Tx, in channel.Inbound, d channel.Decision, customer string, now time.Time) (int64, *assign.Decision, error) {
-	s, err := settings(tx)
+// create stores a new ticket, counts it against its assignee's capacity and
+// records it, with round robin's decision when there was one.
+func create(tx Tx, t Ticket, d *assign.Decision) (Ticket, error) {
+	t, err := tx.CreateTicket(t)
 	if err != nil {
-		return 0, nil, err
-	}
-	t := Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject,
-		Status: status.Open, Unread: true, CreatedAt: now, ActiveAt: now}
-	var dec *assign.Decision
-	if s.RoundRobin {
-		picked, err := pick(tx, s, now)
-		if err != nil {
-			return 0, nil, err
-		}
-		if picked.Agent != "" {
-			if err := tx.ApplyDecision(picked); err != nil {
-				return 0, nil, err
-			}
-			t.Assignee = picked.Agent
-		}
-		dec = &picked
-	}
-	if t, err = tx.CreateTicket(t); err != nil {
-		return 0, nil, err
+		return t, err
 	}
 	if err := addLoad(tx, holder(t), +1); err != nil {
-		return 0, nil, err
+		return t, err
 	}
-	if _, err := tx.Emit(Event{Type: TicketCreated, At: now, Ticket: t.Number, Decision: dec}); err != nil {
-		return 0, nil, err
-	}
-	if err := addInbound(tx, in, d, t.Number, customer, now); err != nil {
-		return 0, nil, err
-	}
-	if t.Assignee != "" {
-		_, err = tx.Emit(Event{Type: TicketAssigned, At: now, Ticket: t.Number, Assignee: t.Assignee, Decision: dec})
-	}
-	return t.Number, dec, err
-}
-
-// addInbound appends the customer's message to ticket and records it.
-func addInbound(tx Tx, in channel.Inbound, d channel.Decision, ticket int64, customer string, now time.Time) error {
-	m, err := tx.AddMessage(in.Kind, Message{
-		Ticket: ticket, Direction: Inbound, Author: customer, ID: in.MessageKey(),
-		Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto,
-	})
-	if err != nil {
-		return err
-	}
-	_, err = tx.Emit(Event{Type: MessageReceived, At: now, Ticket: ticket, Message: &m})
-	return err
+	_, err = tx.Emit(Event{Type: TicketCreated, At: t.CreatedAt, Ticket: t.Number, Decision: d})
+	return t, err
 }
 
 // Reply sends an agent's answer on a ticket: the host delivers it through its
@@ -164,11 +159,16 @@ func (ib *Inbox) Reply(ctx context.Context, a Actor, ticket int64, body string, 
 		if m, err = tx.AddMessage(t.Channel, m); err != nil {
 			return err
 		}
+		s, err := settings(tx)
+		if err != nil {
+			return err
+		}
 		old := t
-		t.ActiveAt = now
+		t.ActiveAt, t.LastReplyAt = now, now
 		if t.FirstResponseAt.IsZero() {
 			t.FirstResponseAt = now
 		}
+		scheduleFollowUp(&t, s)
 		if err := putTicket(tx, old, t); err != nil {
 			return err
 		}

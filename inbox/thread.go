@@ -129,6 +129,16 @@ func (ib *Inbox) UpdateSettings(ctx context.Context, a Actor, p SettingsPatch) (
 		if p.OfficeHours != nil || p.ClearOfficeHours {
 			s.OfficeHours = p.OfficeHours
 		}
+		set(&s.OrganizationPrefix, p.OrganizationPrefix)
+		set(&s.SupportEmail, p.SupportEmail)
+		set(&s.SMSAutoReply, p.SMSAutoReply)
+		set(&s.WebChatAutoReply, p.WebChatAutoReply)
+		set(&s.FollowUp, p.FollowUp)
+		set(&s.SMSNotify, p.SMSNotify)
+		set(&s.AttributionWindow, p.AttributionWindow)
+		if err := checkSettings(s); err != nil {
+			return err
+		}
 		return tx.PutSettings(s)
 	})
 	return s, err
