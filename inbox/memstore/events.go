@@ -3,8 +3,10 @@ package memstore
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/status"
 )
@@ -71,65 +73,57 @@ const (
 	hasTags
 	hasKeyword
 	hasPresence
+	hasEmailFrom
+	hasEmailTo
+	hasMessages
+	hasRecipients
 )
 
 // encodeEvent appends the record of e to b. back is how many events before e
 // the previous event of e's ticket is (0 if none); msg is the number of the
-// stored message equal to *e.Message, or 0; at and msgAt are e.At and
-// e.Message.At as kept. The record is: the type, the flags (uvarint), At (8
-// bytes), then the fields that are set, in the order of the flags. Strings
-// are a uvarint length and the bytes.
-func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32, at, msgAt int64) []byte {
+// stored message equal to *e.Message, or 0. The record is: the type, the
+// flags (uvarint), At, then the fields that are set, in the order of the
+// flags. Strings are a uvarint length and the bytes, times 8 bytes (as
+// kept), lists a uvarint length and the items. It returns an error
+// matching [inbox.ErrInvalid] when a time of e cannot be kept.
+func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32) ([]byte, error) {
 	var flags uint64
-	set := func(f uint64, ok bool) {
-		if ok {
-			flags |= f
+	for i, set := range [...]bool{
+		e.Ticket != 0, e.Actor != "", e.Message != nil && msg != 0, e.Message != nil && msg == 0,
+		e.Assignee != "", e.Decision != nil, e.From != 0, e.To != 0, e.Status != 0, len(e.Tags) > 0,
+		e.Keyword != "", e.Presence != nil, e.EmailFrom != "", e.EmailTo != "", len(e.Messages) > 0,
+		len(e.Recipients) > 0,
+	} {
+		if set {
+			flags |= 1 << i
 		}
 	}
-	set(hasTicket, e.Ticket != 0)
-	set(hasActor, e.Actor != "")
-	set(hasMessageRef, e.Message != nil && msg != 0)
-	set(hasMessage, e.Message != nil && msg == 0)
-	set(hasAssignee, e.Assignee != "")
-	set(hasDecision, e.Decision != nil)
-	set(hasFrom, e.From != 0)
-	set(hasTo, e.To != 0)
-	set(hasStatus, e.Status != 0)
-	set(hasTags, len(e.Tags) > 0)
-	set(hasKeyword, e.Keyword != "")
-	set(hasPresence, e.Presence != nil)
-
-	b = append(b, byte(e.Type))
-	b = binary.AppendUvarint(b, flags)
-	b = binary.LittleEndian.AppendUint64(b, uint64(at))
+	w := encoder{b: append(b, byte(e.Type))}
+	w.uvarint(flags)
+	w.time("Event.At", e.At)
 	if flags&hasTicket != 0 {
-		b = binary.AppendUvarint(b, uint64(e.Ticket))
-		b = binary.AppendUvarint(b, uint64(back))
+		w.uvarint(uint64(e.Ticket))
+		w.uvarint(uint64(back))
 	}
 	if flags&hasActor != 0 {
-		b = appendString(b, e.Actor)
+		w.string(e.Actor)
 	}
 	if flags&hasMessageRef != 0 {
-		b = binary.AppendUvarint(b, uint64(msg))
+		w.uvarint(uint64(msg))
 	}
 	if flags&hasMessage != 0 {
-		m := e.Message
-		b = binary.AppendVarint(b, m.Ticket)
-		b = binary.AppendVarint(b, int64(m.Index))
-		b = append(b, byte(m.Direction), boolByte(m.Automatic))
-		b = appendString(appendString(appendString(b, m.Author), m.ID), m.Body)
-		b = binary.LittleEndian.AppendUint64(b, uint64(msgAt))
+		w.message(e.Message, "Event.Message.At", "Event.Message.Attribution.At")
 	}
 	if flags&hasAssignee != 0 {
-		b = appendString(b, e.Assignee)
+		w.string(e.Assignee)
 	}
 	if flags&hasDecision != 0 {
 		d := e.Decision
-		b = appendString(b, d.Agent)
-		b = append(b, boolByte(d.Closed))
-		b = binary.AppendUvarint(b, d.Seq)
+		w.string(d.Agent)
+		w.b = append(w.b, boolByte(d.Closed))
+		w.uvarint(d.Seq)
 		for _, n := range [...]int{d.Eligible, d.Offline, d.AtCapacity, d.OutsideHours} {
-			b = binary.AppendVarint(b, int64(n))
+			w.varint(int64(n))
 		}
 	}
 	for _, f := range [...]struct {
@@ -137,26 +131,83 @@ func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32, at, msgAt int
 		v    byte
 	}{{hasFrom, byte(e.From)}, {hasTo, byte(e.To)}, {hasStatus, byte(e.Status)}} {
 		if flags&f.flag != 0 {
-			b = append(b, f.v)
+			w.b = append(w.b, f.v)
 		}
 	}
 	if flags&hasTags != 0 {
-		b = binary.AppendUvarint(b, uint64(len(e.Tags)))
-		for _, t := range e.Tags {
-			b = appendString(b, t)
-		}
+		w.strings(e.Tags)
 	}
 	if flags&hasKeyword != 0 {
-		b = appendString(b, e.Keyword)
+		w.string(e.Keyword)
 	}
 	if flags&hasPresence != 0 {
-		b = append(b, byte(*e.Presence))
+		w.b = append(w.b, byte(*e.Presence))
 	}
-	return b
+	if flags&hasEmailFrom != 0 {
+		w.string(e.EmailFrom)
+	}
+	if flags&hasEmailTo != 0 {
+		w.string(e.EmailTo)
+	}
+	if flags&hasMessages != 0 {
+		w.uvarint(uint64(len(e.Messages)))
+		for i := range e.Messages {
+			w.message(&e.Messages[i], "Event.Messages.At", "Event.Messages.Attribution.At")
+		}
+	}
+	if flags&hasRecipients != 0 {
+		w.strings(e.Recipients)
+	}
+	return w.b, w.err
 }
 
-func appendString(b []byte, s string) []byte {
-	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+// encoder appends to a record, keeping the first error.
+type encoder struct {
+	b   []byte
+	err error
+}
+
+func (w *encoder) uvarint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
+func (w *encoder) varint(v int64)   { w.b = binary.AppendVarint(w.b, v) }
+
+func (w *encoder) string(s string) {
+	w.uvarint(uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *encoder) strings(list []string) {
+	w.uvarint(uint64(len(list)))
+	for _, s := range list {
+		w.string(s)
+	}
+}
+
+// time appends t as kept, or records the error naming field.
+func (w *encoder) time(field string, t time.Time) {
+	v, err := encodeTime(field, t)
+	if w.err == nil {
+		w.err = err
+	}
+	w.b = binary.LittleEndian.AppendUint64(w.b, uint64(v))
+}
+
+// message appends m: Ticket, Index, Direction, the flags of a kept message,
+// Author, ID, Body, At and, when m has one, the attribution's origin, ID and
+// time. at and sentAt name m's times in an error.
+func (w *encoder) message(m *inbox.Message, at, sentAt string) {
+	w.varint(m.Ticket)
+	w.varint(int64(m.Index))
+	flags := messageFlags(m)
+	w.b = append(w.b, byte(m.Direction), flags)
+	w.string(m.Author)
+	w.string(m.ID)
+	w.string(m.Body)
+	w.time(at, m.At)
+	if a := m.Attribution; a != nil {
+		w.b = append(w.b, byte(a.Origin))
+		w.string(a.ID)
+		w.time(sentAt, a.At)
+	}
 }
 
 func boolByte(v bool) byte {
@@ -200,6 +251,28 @@ func (d *decoder) string() string {
 	return s
 }
 
+func (d *decoder) strings() []string {
+	list := make([]string, d.uvarint())
+	for i := range list {
+		list[i] = d.string()
+	}
+	return list
+}
+
+// message reads what encoder.message wrote.
+func (d *decoder) message() inbox.Message {
+	m := inbox.Message{Ticket: d.varint(), Index: int(d.varint()), Direction: inbox.Direction(d.byte())}
+	flags := d.byte()
+	m.Automatic = flags&msgAutomatic != 0
+	m.Author, m.ID, m.Body = d.string(), d.string(), d.string()
+	m.At = decodeTime(d.fixed())
+	if flags&msgAttributed != 0 {
+		origin, id := channel.Origin(d.byte()), d.string()
+		m.Attribution = attribution(flags, origin, id, d.fixed())
+	}
+	return m
+}
+
 // decodeEvent decodes the record of event seq, and returns it with the Seq
 // of the previous event of its ticket (0 if none).
 func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
@@ -222,10 +295,7 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 		e.Message = &m
 	}
 	if flags&hasMessage != 0 {
-		m := inbox.Message{Ticket: r.varint(), Index: int(r.varint())}
-		m.Direction, m.Automatic = inbox.Direction(r.byte()), r.byte() == 1
-		m.Author, m.ID, m.Body = r.string(), r.string(), r.string()
-		m.At = decodeTime(r.fixed())
+		m := r.message()
 		e.Message = &m
 	}
 	if flags&hasAssignee != 0 {
@@ -248,10 +318,7 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 		e.Status = status.Event(r.byte())
 	}
 	if flags&hasTags != 0 {
-		e.Tags = make([]string, r.uvarint())
-		for i := range e.Tags {
-			e.Tags[i] = r.string()
-		}
+		e.Tags = r.strings()
 	}
 	if flags&hasKeyword != 0 {
 		e.Keyword = r.string()
@@ -259,6 +326,21 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 	if flags&hasPresence != 0 {
 		p := assign.Presence(r.byte())
 		e.Presence = &p
+	}
+	if flags&hasEmailFrom != 0 {
+		e.EmailFrom = r.string()
+	}
+	if flags&hasEmailTo != 0 {
+		e.EmailTo = r.string()
+	}
+	if flags&hasMessages != 0 {
+		e.Messages = make([]inbox.Message, r.uvarint())
+		for i := range e.Messages {
+			e.Messages[i] = r.message()
+		}
+	}
+	if flags&hasRecipients != 0 {
+		e.Recipients = r.strings()
 	}
 	return e, prev
 }
@@ -273,10 +355,6 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if !e.Type.Valid() {
 		return inbox.Event{}, invalid("Event.Type", fmt.Sprintf("%d is not an event type", e.Type))
 	}
-	at, err := encodeTime("Event.At", e.At)
-	if err != nil {
-		return inbox.Event{}, err
-	}
 	var t *ticket
 	if e.Ticket != 0 {
 		if t = d.ticket(e.Ticket); t == nil {
@@ -284,12 +362,8 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 		}
 	}
 	var msg uint32
-	var msgAt int64
 	if e.Message != nil {
-		if msgAt, err = encodeTime("Event.Message.At", e.Message.At); err != nil {
-			return inbox.Event{}, err
-		}
-		msg = d.storedMessage(e.Message, msgAt)
+		msg = d.storedMessage(e.Message)
 	}
 	seq := int64(d.events.len() + 1)
 	var prev, back int64
@@ -298,10 +372,15 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 		if prev != 0 {
 			back = seq - prev
 		}
+	}
+	d.scratch, err = encodeEvent(d.scratch[:0], &e, back, msg)
+	if err != nil {
+		return inbox.Event{}, err
+	}
+	d.events.add(d.scratch)
+	if t != nil {
 		t.lastEvent = seq
 	}
-	d.scratch = encodeEvent(d.scratch[:0], &e, back, msg, at, msgAt)
-	d.events.add(d.scratch)
 	d.undo = append(d.undo, undoStep{kind: undoEvent, n: int(seq), number: e.Ticket, prev: prev})
 	e.Seq, e.Inbox = seq, d.id
 	return e, nil
@@ -310,17 +389,20 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 // storedMessage returns the number of the last message of m's ticket when m
 // is equal to it (the usual event: the message just added), so the event
 // can refer to it instead of holding a copy; otherwise 0.
-func (d *data) storedMessage(m *inbox.Message, at int64) uint32 {
+func (d *data) storedMessage(m *inbox.Message) uint32 {
 	t := d.ticket(m.Ticket)
 	if t == nil || t.lastMessage == 0 {
 		return 0
 	}
 	s := d.messages.at(int(t.lastMessage - 1))
-	if int(s.index) == m.Index && s.direction == m.Direction && s.at == at && s.automatic == m.Automatic &&
-		d.text.get(s.author) == m.Author && d.text.get(s.id) == m.ID && d.text.get(s.body) == m.Body {
-		return t.lastMessage
+	if int(s.index) != m.Index || s.direction != m.Direction || s.flags != messageFlags(m) || !decodeTime(s.at).Equal(m.At) ||
+		d.text.get(s.author) != m.Author || d.text.get(s.id) != m.ID || d.text.get(s.body) != m.Body {
+		return 0
 	}
-	return 0
+	if a := m.Attribution; a != nil && (a.Origin != s.origin || a.ID != d.text.get(s.sentID) || !decodeTime(s.sentAt).Equal(a.At)) {
+		return 0
+	}
+	return t.lastMessage
 }
 
 // History implements [inbox.ReadTx].
@@ -373,6 +455,15 @@ func (r *readTx) Delivered() (int64, error) {
 		return 0, err
 	}
 	return d.delivered, nil
+}
+
+// Pending implements [inbox.ReadTx].
+func (r *readTx) Pending() (int64, error) {
+	d, err := r.inbox()
+	if err != nil {
+		return 0, err
+	}
+	return int64(d.events.len()) - d.delivered, nil
 }
 
 // SetDelivered implements [inbox.Tx]. Delivered never goes back: a seq below

@@ -2,24 +2,38 @@ package memstore
 
 import (
 	"context"
+	"errors"
+	"math"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/status"
 )
 
 // FuzzEventCodec checks that every event the log can be given decodes to
-// itself: the log's records are the only encoding memstore parses.
+// itself, and that one holding a time the log cannot keep is refused: the
+// log's records are the only encoding memstore parses.
 func FuzzEventCodec(f *testing.F) {
-	f.Add(uint8(inbox.TicketCreated), int64(1741000000000000000), int64(7), int64(0), "", "", "", "", "", uint8(0), int64(0), "", "", 0, false)
+	f.Add(uint8(inbox.TicketCreated), int64(1741000000000000000), int64(7), int64(0), "", "", "", "", "", uint8(0), int64(0), "", "", 0, false,
+		"", "", uint8(0), false)
 	f.Add(uint8(inbox.TicketAssigned), int64(noTime), int64(1), int64(3), "ann", "bob", "", "billing", "vip",
-		uint8(7), int64(-5), "agent", "<id@example.com>", -2, true)
-	f.Add(uint8(inbox.KeywordReceived), int64(-1), int64(0), int64(0), "", "", "STOP", "", "", uint8(255), int64(1<<62), "", "", 1<<40, true)
+		uint8(7), int64(-5), "agent", "<id@example.com>", -2, true, "", "", uint8(0), false)
+	f.Add(uint8(inbox.KeywordReceived), int64(-1), int64(0), int64(0), "", "", "STOP", "", "", uint8(255), int64(1<<62), "", "", 1<<40, true,
+		"", "", uint8(0), true)
+	f.Add(uint8(inbox.FollowUpSent), int64(1741000000000000000), int64(2), int64(1), "", "", "", "", "", uint8(1), int64(1741000000000000000),
+		"ann", "", 3, false, "support@example.com", "ana@example.com", uint8(2), true)
+	f.Add(uint8(inbox.SMSNotification), int64(1741000000000000000), int64(2), int64(0), "", "", "hi", "C1", "", uint8(2), int64(1741000000000000000),
+		"sms:+15550001", "SM1", 0, true, "ann@example.com", "bob@example.com", uint8(3), true)
+	f.Add(uint8(inbox.TicketCreated), int64(math.MinInt64+1), int64(1), int64(0), "", "", "", "", "", uint8(0), int64(0), "", "", 0, false,
+		"", "", uint8(0), false) // before 1678: refused
 	f.Fuzz(func(t *testing.T, typ uint8, at, ticket, back int64, actor, assignee, keyword, tag1, tag2 string,
-		small uint8, big int64, author, id string, n int, with bool) {
+		small uint8, big int64, author, id string, n int, with bool, from, to string, count uint8, attributed bool) {
 		if ticket < 0 {
 			ticket = -ticket
 		}
@@ -28,23 +42,48 @@ func FuzzEventCodec(f *testing.F) {
 		}
 		e := inbox.Event{
 			Type: inbox.EventType(typ), At: decodeTime(at), Ticket: ticket, Actor: actor, Assignee: assignee, Keyword: keyword,
-			From: status.Status(small), To: status.Status(small / 2), Status: status.Event(small / 3),
+			From: status.Status(small), To: status.Status(small / 2), Status: status.Event(small / 3), EmailFrom: from, EmailTo: to,
+		}
+		times := []time.Time{e.At}
+		message := func(i int) inbox.Message {
+			m := inbox.Message{Ticket: big - int64(i), Index: n + i, Direction: inbox.Direction(small + uint8(i)), Author: author, ID: id,
+				Body: keyword, At: decodeTime(big + int64(i)), Automatic: (int(small)+i)%2 == 1}
+			times = append(times, m.At)
+			if attributed {
+				m.Attribution = &channel.Sent{ID: tag1, Origin: channel.Origin(small), At: decodeTime(at - int64(i)), Attributed: with}
+				times = append(times, m.Attribution.At)
+			}
+			return m
 		}
 		if tags := []string{tag1, tag2}[:min(2, int(small%3))]; len(tags) > 0 {
 			e.Tags = tags
+		}
+		if list := []string{to, from, tag2}[:count%4]; len(list) > 0 {
+			e.Recipients = list
+		}
+		for i := range int(count % 3) {
+			e.Messages = append(e.Messages, message(i+1))
 		}
 		if with {
 			p := assign.Presence(small)
 			e.Presence = &p
 			e.Decision = &assign.Decision{Agent: author, Closed: small%2 == 0, Seq: uint64(big), Eligible: n, Offline: -n, AtCapacity: int(small), OutsideHours: n / 3}
-			e.Message = &inbox.Message{Ticket: big, Index: n, Direction: inbox.Direction(small), Author: author, ID: id, Body: keyword, At: decodeTime(big), Automatic: small%2 == 1}
+			m := message(0)
+			e.Message = &m
+		}
+		kept := !slices.ContainsFunc(times, func(t time.Time) bool { return second(encodeTime("", t)) != nil })
+		rec, err := encodeEvent(nil, &e, back, 0)
+		if !kept {
+			if !errors.Is(err, inbox.ErrInvalid) {
+				t.Fatalf("an event with a time outside the years 1678 to 2261 encoded with error %v", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 		d := newData("fuzz", New().seed)
-		msgAt := int64(noTime)
-		if e.Message != nil {
-			msgAt = big
-		}
-		d.events.add(encodeEvent(nil, &e, back, 0, at, msgAt))
+		d.events.add(rec)
 		got, prev := d.decodeEvent(1)
 		e.Seq, e.Inbox = 1, "fuzz"
 		if diff := cmp.Diff(e, got); diff != "" {
@@ -55,6 +94,8 @@ func FuzzEventCodec(f *testing.F) {
 		}
 	})
 }
+
+func second[T any](_ T, err error) error { return err }
 
 func TestViewCreatesNoInbox(t *testing.T) {
 	t.Parallel()

@@ -28,7 +28,7 @@ type list struct {
 }
 
 // entry is a ticket's place in a list ordered by a time: its ActiveAt in a
-// list, its SnoozedUntil in the due list.
+// view list, its due time in a due list.
 type entry struct {
 	at int64
 	n  int64
@@ -73,15 +73,8 @@ func (d *data) index(n uint32, old, next *ticket) {
 			l.oldest.insert(n)
 		}
 	}
-	e0, in0 := due(old, n)
-	if e1, in1 := due(next, n); !in0 || !in1 || e0 != e1 {
-		if in0 {
-			d.due.delete(e0)
-		}
-		if in1 {
-			d.due.insert(e1)
-		}
-	}
+	d.snoozes.move(n, old, next)
+	d.followUps.move(n, old, next)
 }
 
 // place returns the list of t (a ticket numbered n; nil for none), the
@@ -97,13 +90,67 @@ func place(t *ticket, n uint32, anyone bool) (listKey, entry, bool) {
 	return k, entry{t.active, int64(n)}, true
 }
 
-// due returns the entry of t (a ticket numbered n; nil for none) in the due
-// list, if it is snoozed.
-func due(t *ticket, n uint32) (entry, bool) {
-	if t == nil || t.status != status.Snoozed {
+// dueList files tickets by a due time, then number: the snoozed tickets by
+// SnoozedUntil, and the tickets with a follow-up due by FollowUpAt. when
+// says whether a ticket is in the list, and under which time.
+type dueList struct {
+	btree[entry]
+	when func(*ticket) (int64, bool)
+}
+
+func newDueList(when func(*ticket) (int64, bool)) dueList {
+	return dueList{btree: btree[entry]{cmp: byTime}, when: when}
+}
+
+func snoozedUntil(t *ticket) (int64, bool) { return t.snoozed, t.status == status.Snoozed }
+func followUpAt(t *ticket) (int64, bool)   { return t.followUp, t.followUp != noTime }
+
+// move moves ticket n from where old files it to where next does; a nil old
+// or next is a ticket absent from the list.
+func (l *dueList) move(n uint32, old, next *ticket) {
+	e0, in0 := l.entry(old, n)
+	e1, in1 := l.entry(next, n)
+	if in0 && in1 && e0 == e1 {
+		return
+	}
+	if in0 {
+		l.delete(e0)
+	}
+	if in1 {
+		l.insert(e1)
+	}
+}
+
+// entry returns the entry of t (a ticket numbered n; nil for none), if the
+// list files it.
+func (l *dueList) entry(t *ticket, n uint32) (entry, bool) {
+	if t == nil {
 		return entry{}, false
 	}
-	return entry{t.snoozed, int64(n)}, true
+	at, ok := l.when(t)
+	return entry{at, int64(n)}, ok
+}
+
+// due returns the numbers of up to limit tickets due at now (filed under a
+// time not after it), earliest first; tickets due at the same time come in
+// Number order.
+func (l *dueList) due(now time.Time, limit int) ([]int64, error) {
+	if limit <= 0 {
+		return nil, invalid("limit", fmt.Sprintf("%d is not positive", limit))
+	}
+	at, err := encodeTime("now", now)
+	if err != nil {
+		return nil, err
+	}
+	var due []int64
+	l.ascend(nil, func(e entry) bool {
+		if e.at > at {
+			return false
+		}
+		due = append(due, e.n)
+		return len(due) < limit
+	})
+	return due, nil
 }
 
 // query is a Filter resolved against the indexes.
@@ -313,20 +360,16 @@ func (r *readTx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 {
-		return nil, invalid("limit", fmt.Sprintf("%d is not positive", limit))
-	}
-	at, err := encodeTime("now", now)
+	return d.snoozes.due(now, limit)
+}
+
+// FollowUpDue implements [inbox.ReadTx]: it lists tickets of any status
+// whose FollowUpAt is set; tickets due at the same time come in Number
+// order.
+func (r *readTx) FollowUpDue(now time.Time, limit int) ([]int64, error) {
+	d, err := r.inbox()
 	if err != nil {
 		return nil, err
 	}
-	var due []int64
-	d.due.ascend(nil, func(e entry) bool {
-		if e.at > at {
-			return false
-		}
-		due = append(due, e.n)
-		return len(due) < limit
-	})
-	return due, nil
+	return d.followUps.due(now, limit)
 }

@@ -13,12 +13,45 @@ import (
 type message struct {
 	author, id, body str // in data.text
 	at               int64
+	sentID           str   // Attribution.ID, in data.text
+	sentAt           int64 // Attribution.At
 	ticket           uint32
 	index            uint32 // Message.Index
 	prev             uint32 // number of the ticket's previous message; 0 if none
 	kind             channel.Kind
 	direction        inbox.Direction
-	automatic        bool
+	flags            uint8 // msgAutomatic, msgAttributed, msgSentAttributed
+	origin           channel.Origin
+}
+
+// The flags of a kept message.
+const (
+	msgAutomatic      = 1 << iota // Automatic
+	msgAttributed                 // Attribution is not nil
+	msgSentAttributed             // Attribution.Attributed
+)
+
+// messageFlags returns the flags of m.
+func messageFlags(m *inbox.Message) uint8 {
+	var f uint8
+	if m.Automatic {
+		f |= msgAutomatic
+	}
+	if a := m.Attribution; a != nil {
+		f |= msgAttributed
+		if a.Attributed {
+			f |= msgSentAttributed
+		}
+	}
+	return f
+}
+
+// attribution returns the Attribution of a message with the given flags.
+func attribution(flags uint8, origin channel.Origin, id string, at int64) *channel.Sent {
+	if flags&msgAttributed == 0 {
+		return nil
+	}
+	return &channel.Sent{ID: id, Origin: origin, At: decodeTime(at), Attributed: flags&msgSentAttributed != 0}
 }
 
 // messageOut returns message n as an inbox.Message.
@@ -26,7 +59,8 @@ func (d *data) messageOut(n uint32) inbox.Message {
 	m := d.messages.at(int(n - 1))
 	return inbox.Message{
 		Ticket: int64(m.ticket), Index: int(m.index), Direction: m.direction, Author: d.text.get(m.author),
-		ID: d.text.get(m.id), Body: d.text.get(m.body), At: decodeTime(m.at), Automatic: m.automatic,
+		ID: d.text.get(m.id), Body: d.text.get(m.body), At: decodeTime(m.at), Automatic: m.flags&msgAutomatic != 0,
+		Attribution: attribution(m.flags, m.origin, d.text.get(m.sentID), m.sentAt),
 	}
 }
 
@@ -48,6 +82,14 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	if err != nil {
 		return inbox.Message{}, err
 	}
+	var sent channel.Sent
+	if m.Attribution != nil {
+		sent = *m.Attribution
+	}
+	sentAt, err := encodeTime("Message.Attribution.At", sent.At)
+	if err != nil {
+		return inbox.Message{}, err
+	}
 	key := threadKey{kind, m.ID}
 	if m.ID != "" && d.byMessage.get(key) != 0 {
 		return inbox.Message{}, conflict("a %v message with ID %q exists", kind, m.ID)
@@ -62,8 +104,9 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	}
 	ref := uint32(n)
 	d.messages.push(message{
-		author: author, id: d.text.put(m.ID), body: d.text.put(m.Body), at: at, ticket: uint32(m.Ticket), index: t.messageCount,
-		prev: t.lastMessage, kind: kind, direction: m.Direction, automatic: m.Automatic,
+		author: author, id: d.text.put(m.ID), body: d.text.put(m.Body), at: at,
+		sentID: d.text.put(sent.ID), sentAt: sentAt, ticket: uint32(m.Ticket), index: t.messageCount,
+		prev: t.lastMessage, kind: kind, direction: m.Direction, flags: messageFlags(&m), origin: sent.Origin,
 	})
 	m.Index = int(t.messageCount)
 	t.lastMessage = ref

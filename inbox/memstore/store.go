@@ -119,7 +119,8 @@ type data struct {
 	byThread   refIndex[threadKey] // (channel, Key) → newest ticket
 	byCustomer refIndex[string]    // Customer → newest ticket
 	lists      map[listKey]*list   // the view indexes
-	due        btree[entry]        // snoozed tickets by (SnoozedUntil, Number)
+	snoozes    dueList             // snoozed tickets by (SnoozedUntil, Number)
+	followUps  dueList             // tickets with a follow-up due by (FollowUpAt, Number)
 	messages   chunks[message]     // message n at index n-1, in insertion order
 	text       text                // the strings of tickets and messages
 	byMessage  refIndex[threadKey] // (channel, message ID) → message
@@ -127,6 +128,7 @@ type data struct {
 	assignees  interned[string]    // keyed by themselves
 	tagSets    interned[[]string]  // keyed by tagKey
 	settings   *inbox.Settings     // nil until saved
+	customers  map[string]inbox.Customer
 	members    map[string]inbox.Member
 	rotation   assign.Rotation
 	views      map[string]inbox.SavedView
@@ -161,7 +163,7 @@ func newData(id string, seed maphash.Seed) *data {
 		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, d.text.get(m.id)} },
 		hash:  hashThread,
 	}
-	d.due.cmp = byTime
+	d.snoozes, d.followUps = newDueList(snoozedUntil), newDueList(followUpAt)
 	return d
 }
 

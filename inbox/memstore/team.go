@@ -21,7 +21,7 @@ func (r *readTx) Settings() (inbox.Settings, error) {
 	if d.settings == nil {
 		return inbox.Settings{}, errNoSettings
 	}
-	return *d.settings, nil
+	return cloneSettings(*d.settings), nil
 }
 
 // PutSettings implements [inbox.Tx].
@@ -31,6 +31,7 @@ func (w *writeTx) PutSettings(s inbox.Settings) error {
 		return err
 	}
 	old := d.settings
+	s = cloneSettings(s)
 	d.settings = &s
 	d.onUndo(func() { d.settings = old })
 	return nil
@@ -213,6 +214,13 @@ func (w *writeTx) DeleteSavedView(id string) error {
 		return err
 	}
 	return deleteUndoable(d, d.views, id, "saved view")
+}
+
+// cloneSettings returns s with its own copy of every slice in it. Its
+// *officehours.Schedule is shared: a Schedule is immutable.
+func cloneSettings(s inbox.Settings) inbox.Settings {
+	s.SMSNotify.Recipients = slices.Clone(s.SMSNotify.Recipients)
+	return s
 }
 
 func cloneView(v inbox.SavedView) inbox.SavedView {

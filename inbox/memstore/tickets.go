@@ -16,19 +16,22 @@ import (
 // ticket is a ticket as memstore keeps it: times as Unix nanoseconds, the
 // assignee interned, and links to the ticket's last message and event.
 type ticket struct {
-	customer, key, subject str // in data.text
-	created, active        int64
-	snoozed, responded     int64
-	closed                 int64
-	lastEvent              int64  // Seq of the ticket's last event; 0 if none
-	assignee               uint32 // in data.assignees
-	tags                   uint32 // in data.tagSets
-	customerCount          uint32 // on the customer's newest ticket: the customer's tickets
-	lastMessage            uint32 // number of the thread's last message; 0 if none
-	messageCount           uint32
-	channel                channel.Kind
-	status                 status.Status
-	unread                 bool
+	customer, key, subject  str // in data.text
+	created, active         int64
+	snoozed, responded      int64
+	closed                  int64
+	lastCustomer, lastReply int64
+	followUp, followedUp    int64
+	notified                int64
+	lastEvent               int64  // Seq of the ticket's last event; 0 if none
+	assignee                uint32 // in data.assignees
+	tags                    uint32 // in data.tagSets
+	customerCount           uint32 // on the customer's newest ticket: the customer's tickets
+	lastMessage             uint32 // number of the thread's last message; 0 if none
+	messageCount            uint32
+	channel                 channel.Kind
+	status                  status.Status
+	unread, away            bool
 }
 
 // record converts t to its kept form, leaving the links zero. When t
@@ -43,7 +46,7 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	r := ticket{
 		tags:     d.tagSets.id(tagKey(t.Tags), slices.Clip(slices.Clone(t.Tags))),
 		assignee: d.assignees.id(t.Assignee, t.Assignee),
-		channel:  t.Channel, status: t.Status, unread: t.Unread,
+		channel:  t.Channel, status: t.Status, unread: t.Unread, away: t.CustomerAway,
 	}
 	var err error
 	keep := func(field string, t time.Time) int64 {
@@ -56,6 +59,11 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	r.snoozed = keep("Ticket.SnoozedUntil", t.SnoozedUntil)
 	r.responded = keep("Ticket.FirstResponseAt", t.FirstResponseAt)
 	r.closed = keep("Ticket.ClosedAt", t.ClosedAt)
+	r.lastCustomer = keep("Ticket.LastCustomerAt", t.LastCustomerAt)
+	r.lastReply = keep("Ticket.LastReplyAt", t.LastReplyAt)
+	r.followUp = keep("Ticket.FollowUpAt", t.FollowUpAt)
+	r.followedUp = keep("Ticket.FollowedUpAt", t.FollowedUpAt)
+	r.notified = keep("Ticket.NotifiedAt", t.NotifiedAt)
 	if err != nil {
 		return ticket{}, err
 	}
@@ -112,6 +120,9 @@ func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
 	out.Tags = slices.Clone(d.tagSets.value(t.tags))
 	out.CreatedAt, out.ActiveAt, out.SnoozedUntil = decodeTime(t.created), decodeTime(t.active), decodeTime(t.snoozed)
 	out.FirstResponseAt, out.ClosedAt = decodeTime(t.responded), decodeTime(t.closed)
+	out.LastCustomerAt, out.LastReplyAt = decodeTime(t.lastCustomer), decodeTime(t.lastReply)
+	out.CustomerAway, out.FollowUpAt = t.away, decodeTime(t.followUp)
+	out.FollowedUpAt, out.NotifiedAt = decodeTime(t.followedUp), decodeTime(t.notified)
 }
 
 // TicketByKey implements [inbox.ReadTx]. Tickets with an empty Key are not
@@ -173,7 +184,7 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 		prevThread = d.byThread.put(thread, ref)
 	}
 	d.index(ref, nil, &rec)
-	d.undo = append(d.undo, undoStep{kind: undoCreate, n: n, key: thread, cust: customer, refs: [2]uint32{prevThread, prevCustomer}})
+	d.undo = append(d.undo, undoStep{kind: undoCreate, n: n, key: thread, customer: inbox.Customer{Key: customer}, refs: [2]uint32{prevThread, prevCustomer}})
 	t.Number = int64(n)
 	return t, nil
 }

@@ -1,6 +1,9 @@
 package memstore
 
-import "github.com/routedesk/routedesk/assign"
+import (
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/inbox"
+)
 
 // undoKind says which write an undoStep reverts.
 type undoKind uint8
@@ -12,6 +15,7 @@ const (
 	undoEvent                    // Emit of event n to ticket number
 	undoReplace                  // PutTicket of ticket number over rec
 	undoRotation                 // a rotation write: put member back (or remove it), and seq back
+	undoCustomer                 // PutCustomer: put customer back (or remove it)
 )
 
 // undoStep is how to revert one write of the open transaction. The frequent
@@ -24,12 +28,14 @@ type undoStep struct {
 	prev   int64     // the ticket's previous last event
 	refs   [2]uint32 // previous index references
 	key    threadKey // a ticket's thread key or a message's ID
-	cust   string    // a new ticket's customer
 	rec    ticket    // the record PutTicket replaced
-	member assign.Member
-	had    bool   // member was in the rotation
-	seq    uint64 // the rotation's Seq before the write
-	fn     func()
+	// customer is the customer PutCustomer replaced, or, for a new ticket,
+	// the ticket's customer (its Key only).
+	customer inbox.Customer
+	member   assign.Member
+	had      bool   // member was in the rotation, or customer was kept
+	seq      uint64 // the rotation's Seq before the write
+	fn       func()
 }
 
 // onUndo records how to undo a rare write of the open transaction.
@@ -46,7 +52,7 @@ func (d *data) revert(u *undoStep) {
 		if u.key.key != "" {
 			restore(&d.byThread, u.key, u.refs[0])
 		}
-		restore(&d.byCustomer, u.cust, u.refs[1])
+		restore(&d.byCustomer, u.customer.Key, u.refs[1])
 		d.tickets.truncate(u.n - 1)
 	case undoMessage:
 		if u.key.key != "" {
@@ -70,6 +76,12 @@ func (d *data) revert(u *undoStep) {
 			d.rotation.Remove(u.member.ID)
 		}
 		d.rotation.SetSeq(u.seq)
+	case undoCustomer:
+		if u.had {
+			d.customers[u.customer.Key] = u.customer
+		} else {
+			delete(d.customers, u.customer.Key)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -24,6 +25,7 @@ type model struct {
 	messages  map[threadProbe]int64 // (kind, message ID) → ticket
 	events    []inbox.Event
 	delivered int64
+	customers map[string]inbox.Customer
 	// rotation is what the store's rotation showed at the end of the
 	// transaction that last changed it: the model checks that rotation
 	// changes commit and roll back with the rest, not how assign picks.
@@ -36,6 +38,7 @@ func (md *model) clone() *model {
 	c.threads = maps.Clone(md.threads)
 	c.messages = maps.Clone(md.messages)
 	c.events = slices.Clone(md.events)
+	c.customers = maps.Clone(md.customers)
 	return &c
 }
 
@@ -47,6 +50,7 @@ var (
 	poolMessages  = []string{"", "m1", "m2", "m3", "m4"}
 	poolAssignees = []string{"", "ann", "bob", "cy"}
 	poolTags      = []string{"billing", "bug", "vip"}
+	poolSent      = []string{"C1", "C2", "F1"}
 	kinds         = []channel.Kind{channel.WebChat, channel.Email, channel.SMS}
 	statuses      = []status.Status{status.Open, status.Snoozed, status.Closed}
 )
@@ -71,7 +75,9 @@ const modelInbox = "model"
 
 func testModel(t *testing.T, newStore func(t *testing.T) inbox.Store) {
 	rapid.Check(t, func(rt *rapid.T) {
-		m := &machine{s: newStore(t), md: &model{threads: map[int64][]inbox.Message{}, messages: map[threadProbe]int64{}}}
+		m := &machine{s: newStore(t), md: &model{
+			threads: map[int64][]inbox.Message{}, messages: map[threadProbe]int64{}, customers: map[string]inbox.Customer{},
+		}}
 		rt.Repeat(map[string]func(*rapid.T){
 			"commit":          m.commit,
 			"rollback":        m.rollback,
@@ -85,7 +91,7 @@ func testModel(t *testing.T, newStore func(t *testing.T) inbox.Store) {
 
 // drawOps draws one to four writes.
 func (m *machine) drawOps(t *rapid.T) []op {
-	gens := []func(*rapid.T) op{m.drawCreate, m.drawPut, m.drawMessage, m.drawEmit, m.drawRotation, m.drawDelivered}
+	gens := []func(*rapid.T) op{m.drawCreate, m.drawPut, m.drawMessage, m.drawEmit, m.drawRotation, m.drawDelivered, m.drawCustomer}
 	n := rapid.IntRange(1, 4).Draw(t, "ops")
 	ops := make([]op, n)
 	for i := range ops {
@@ -147,7 +153,30 @@ func drawTicket(t *rapid.T) inbox.Ticket {
 	if tk.Status == status.Snoozed {
 		tk.SnoozedUntil = at(rapid.IntRange(0, 20).Draw(t, "until"))
 	}
+	tk.FollowUpAt = drawTime(t, "follow-up")
 	return tk
+}
+
+// drawTime draws the zero time or a minute from 0 to 20.
+func drawTime(t *rapid.T, label string) time.Time {
+	if rapid.Bool().Draw(t, label+" set") {
+		return at(rapid.IntRange(0, 20).Draw(t, label))
+	}
+	return time.Time{}
+}
+
+// drawSent draws up to three campaign or flow texts, or nil for none.
+func drawSent(t *rapid.T) []channel.Sent {
+	var sent []channel.Sent
+	for i := range rapid.IntRange(0, 3).Draw(t, "sent") {
+		sent = append(sent, channel.Sent{
+			ID:         rapid.SampledFrom(poolSent).Draw(t, "sent ID"),
+			Origin:     rapid.SampledFrom([]channel.Origin{channel.Campaign, channel.Flow}).Draw(t, "origin"),
+			At:         at(rapid.IntRange(-20, 0).Draw(t, "sent at") - i),
+			Attributed: rapid.Bool().Draw(t, "attributed"),
+		})
+	}
+	return sent
 }
 
 // drawTags draws a normalised (sorted, unique) tag list.
@@ -188,7 +217,7 @@ func drawNumber(t *rapid.T, md *model) int64 {
 
 func (m *machine) drawPut(t *rapid.T) op {
 	next := drawTicket(t)
-	fields := rapid.SliceOfNDistinct(rapid.IntRange(0, 5), 1, 6, rapid.ID[int]).Draw(t, "fields")
+	fields := rapid.SliceOfNDistinct(rapid.IntRange(0, 6), 1, 7, rapid.ID[int]).Draw(t, "fields")
 	return func(t *rapid.T, tx inbox.Tx, md *model) error {
 		n := drawNumber(t, md)
 		if n > int64(len(md.tickets)) {
@@ -210,6 +239,8 @@ func (m *machine) drawPut(t *rapid.T) op {
 				tk.Unread = next.Unread
 			case 5:
 				tk.CreatedAt = next.CreatedAt
+			case 6:
+				tk.FollowUpAt = next.FollowUpAt
 			}
 		}
 		ok(t, tx.PutTicket(tk))
@@ -223,9 +254,13 @@ func (m *machine) drawMessage(t *rapid.T) op {
 	id := rapid.SampledFrom(poolMessages).Draw(t, "message ID")
 	dir := rapid.SampledFrom([]inbox.Direction{inbox.Inbound, inbox.Outbound}).Draw(t, "direction")
 	minute := rapid.IntRange(0, 20).Draw(t, "at")
+	var attribution *channel.Sent
+	if sent := drawSent(t); len(sent) > 0 {
+		attribution = &sent[0]
+	}
 	return func(t *rapid.T, tx inbox.Tx, md *model) error {
 		n := drawNumber(t, md)
-		in := inbox.Message{Ticket: n, Direction: dir, Author: "ann", ID: id, Body: "hi", At: at(minute)}
+		in := inbox.Message{Ticket: n, Direction: dir, Author: "ann", ID: id, Body: "hi", At: at(minute), Attribution: attribution}
 		got, err := tx.AddMessage(kind, in)
 		key := threadProbe{kind, id}
 		switch _, dup := md.messages[key]; {
@@ -248,7 +283,8 @@ func (m *machine) drawMessage(t *rapid.T) op {
 }
 
 func (m *machine) drawEmit(t *rapid.T) op {
-	typ := rapid.SampledFrom([]inbox.EventType{inbox.TicketCreated, inbox.MessageReceived, inbox.TicketAssigned, inbox.TagsChanged}).Draw(t, "type")
+	typ := rapid.SampledFrom([]inbox.EventType{inbox.TicketCreated, inbox.MessageReceived, inbox.TicketAssigned, inbox.TagsChanged,
+		inbox.FollowUpSent, inbox.SMSNotification}).Draw(t, "type")
 	withTicket := rapid.Bool().Draw(t, "with ticket")
 	minute := rapid.IntRange(0, 20).Draw(t, "at")
 	tags := drawTags(t, "event tags")
@@ -256,9 +292,16 @@ func (m *machine) drawEmit(t *rapid.T) op {
 		e := inbox.Event{Type: typ, At: at(minute), Tags: tags}
 		if withTicket && len(md.tickets) > 0 {
 			e.Ticket = rapid.Int64Range(1, int64(len(md.tickets))).Draw(t, "ticket")
-			if th := md.threads[e.Ticket]; len(th) > 0 {
+			th := md.threads[e.Ticket]
+			switch {
+			case typ == inbox.FollowUpSent:
+				e.EmailFrom, e.EmailTo, e.Messages = "support@example.com", "v@example.com", th[max(0, len(th)-2):]
+			case len(th) > 0:
 				e.Message = &th[len(th)-1]
 			}
+		}
+		if typ == inbox.SMSNotification {
+			e.Recipients = tags
 		}
 		got := try(tx.Emit(e)).must(t)
 		e.Seq, e.Inbox = int64(len(md.events)+1), modelInbox
@@ -292,6 +335,25 @@ func (m *machine) drawRotation(t *rapid.T) op {
 			}
 		}
 		md.rotation = rotationOf(t, tx)
+		return nil
+	}
+}
+
+func (m *machine) drawCustomer(t *rapid.T) op {
+	c := inbox.Customer{
+		Key:           rapid.SampledFrom(append(poolCustomers, "")).Draw(t, "customer key"),
+		Email:         rapid.SampledFrom([]string{"", "v@example.com", "w@example.com"}).Draw(t, "email"),
+		AutoRepliedAt: drawTime(t, "auto-replied"),
+		Sent:          drawSent(t),
+	}
+	return func(t *rapid.T, tx inbox.Tx, md *model) error {
+		err := tx.PutCustomer(c)
+		if c.Key == "" {
+			isErr(t, err, inbox.ErrInvalid)
+			return errExpected
+		}
+		ok(t, err)
+		md.customers[c.Key] = c
 		return nil
 	}
 }
@@ -375,6 +437,7 @@ func (m *machine) otherInbox(t *rapid.T) {
 		try(tx.AddMessage(channel.SMS, inbox.Message{Ticket: tk.Number, ID: id, At: at(0)})).must(t)
 		try(tx.Emit(inbox.Event{Type: inbox.TicketCreated, Ticket: tk.Number, At: at(0)})).must(t)
 		ok(t, tx.PutRotationMember(assign.Member{ID: "zed", Presence: assign.Online}))
+		ok(t, tx.PutCustomer(inbox.Customer{Key: tk.Customer, Email: "other@example.com"}))
 	})
 }
 
@@ -431,25 +494,48 @@ func (m *machine) check(t *rapid.T) {
 			if got := try(tx.CustomerTickets(c)).must(t); got != want {
 				t.Fatalf("CustomerTickets(%s) = %d, want %d", c, got, want)
 			}
+			if want, found := md.customers[c]; found {
+				diff(t, "Customer", want, try(tx.Customer(c)).must(t))
+			} else {
+				try(tx.Customer(c)).fails(t, inbox.ErrNotFound)
+			}
 		}
+		try(tx.Customer("")).fails(t, inbox.ErrInvalid)
 		diff(t, "Outbox", md.events, try(tx.Outbox(0, 100000)).must(t))
 		if got := try(tx.Delivered()).must(t); got != md.delivered {
 			t.Fatalf("Delivered = %d, want %d", got, md.delivered)
 		}
+		if got, want := try(tx.Pending()).must(t), int64(len(md.events))-md.delivered; got != want {
+			t.Fatalf("Pending = %d, want %d", got, want)
+		}
 		diff(t, "rotation", md.rotation, rotationOf(t, tx))
-		var due []inbox.Ticket
-		for _, tk := range md.tickets {
-			if tk.Status == status.Snoozed && !tk.SnoozedUntil.After(at(10)) {
-				due = append(due, tk)
-			}
-		}
-		slices.SortFunc(due, func(a, b inbox.Ticket) int {
-			return cmp.Or(a.SnoozedUntil.Compare(b.SnoozedUntil), cmp.Compare(a.Number, b.Number))
-		})
-		wantDue := make([]int64, len(due))
-		for i, tk := range due {
-			wantDue[i] = tk.Number
-		}
-		diff(t, "SnoozeDue", wantDue, try(tx.SnoozeDue(at(10), 1000)).must(t))
+		now := at(10)
+		diff(t, "SnoozeDue", dueBy(md.tickets, now, func(tk *inbox.Ticket) (time.Time, bool) {
+			return tk.SnoozedUntil, tk.Status == status.Snoozed
+		}), try(tx.SnoozeDue(now, 1000)).must(t))
+		diff(t, "FollowUpDue", dueBy(md.tickets, now, func(tk *inbox.Ticket) (time.Time, bool) {
+			return tk.FollowUpAt, !tk.FollowUpAt.IsZero()
+		}), try(tx.FollowUpDue(now, 1000)).must(t))
 	})
+}
+
+// dueBy returns the numbers of the tickets due at now by the time when
+// gives them (if it does), earliest first, then by number.
+func dueBy(tickets []inbox.Ticket, now time.Time, when func(*inbox.Ticket) (time.Time, bool)) []int64 {
+	type item struct {
+		at time.Time
+		n  int64
+	}
+	var list []item
+	for i := range tickets {
+		if due, ok := when(&tickets[i]); ok && !due.After(now) {
+			list = append(list, item{due, tickets[i].Number})
+		}
+	}
+	slices.SortFunc(list, func(a, b item) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.n, b.n)) })
+	out := make([]int64, len(list))
+	for i, d := range list {
+		out[i] = d.n
+	}
+	return out
 }

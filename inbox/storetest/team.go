@@ -13,6 +13,7 @@ import (
 
 var teamTests = []behaviour{
 	{"Settings", testSettings},
+	{"Settings/ValuesAreCopies", testSettingsCopies},
 	{"Members", testMembers},
 	{"Rotation", testRotation},
 	{"SavedViews", testSavedViews},
@@ -31,12 +32,39 @@ func schedule(t *testing.T) *officehours.Schedule {
 
 func testSettings(t *testing.T, s inbox.Store) {
 	view(t, s, acme, func(tx inbox.ReadTx) { try(tx.Settings()).fails(t, inbox.ErrNotFound) })
-	want := inbox.Settings{RoundRobin: true, OfficeHours: schedule(t), AssignWaiting: true}
+	want := fullSettings(t)
 	update(t, s, acme, func(tx inbox.Tx) { ok(t, tx.PutSettings(want)) })
 	view(t, s, acme, func(tx inbox.ReadTx) { diff(t, "Settings", want, try(tx.Settings()).must(t)) })
 	want = inbox.DefaultSettings()
 	update(t, s, acme, func(tx inbox.Tx) { ok(t, tx.PutSettings(want)) })
 	view(t, s, acme, func(tx inbox.ReadTx) { diff(t, "Settings replaced", want, try(tx.Settings()).must(t)) })
+}
+
+// fullSettings has every field set.
+func fullSettings(t *testing.T) inbox.Settings {
+	return inbox.Settings{
+		RoundRobin: true, OfficeHours: schedule(t), AssignWaiting: true, UnreadBadge: true,
+		OrganizationPrefix: "Acme", SupportEmail: "support@example.com",
+		SMSAutoReply:      inbox.SMSAutoReply{On: true, Everyone: true, Template: "{{organization_prefix}}: write to {{email}}", Cooldown: time.Hour},
+		WebChatAutoReply:  inbox.WebChatAutoReply{InHours: "Hi!", OutOfHours: "We are closed."},
+		FollowUp:          inbox.FollowUp{On: true, After: 5 * time.Minute},
+		SMSNotify:         inbox.SMSNotify{On: true, Recipients: []string{"ann@example.com", "bob@example.com"}, Interval: time.Minute},
+		AttributionWindow: 48 * time.Hour,
+	}
+}
+
+func testSettingsCopies(t *testing.T, s inbox.Store) {
+	in, want := fullSettings(t), fullSettings(t)
+	update(t, s, acme, func(tx inbox.Tx) {
+		ok(t, tx.PutSettings(in))
+		in.SMSNotify.Recipients[0] = "changed by the caller"
+		diff(t, "Settings after changing what went in", want, try(tx.Settings()).must(t))
+	})
+	view(t, s, acme, func(tx inbox.ReadTx) {
+		got := try(tx.Settings()).must(t)
+		got.SMSNotify.Recipients[1] = "changed by the caller"
+		diff(t, "Settings after changing a read copy", want, try(tx.Settings()).must(t))
+	})
 }
 
 func testMembers(t *testing.T, s inbox.Store) {

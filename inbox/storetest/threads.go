@@ -23,6 +23,7 @@ var eventTests = []behaviour{
 	{"Events/History", testHistory},
 	{"Events/Outbox", testOutbox},
 	{"Events/Delivered", testDelivered},
+	{"Events/Pending", testPending},
 	{"Events/Invalid", testEventErrors},
 }
 
@@ -46,20 +47,27 @@ func testAddMessage(t *testing.T, s inbox.Store) {
 	create(t, s, acme, newTicket(channel.Email, "email:a@example.com", "", 0), newTicket(channel.Email, "email:b@example.com", "", 1))
 	full := inbox.Message{
 		Ticket: 2, Index: 42, Direction: inbox.Outbound, Author: "ann", ID: "<r1@example.com>", Body: "Hello\nagain",
-		At: at(3), Automatic: true,
+		At: at(3), Automatic: true, Attribution: &channel.Sent{ID: "C1", Origin: channel.Flow, At: at(-90), Attributed: true},
 	}
+	third := message(1, 1, "")
+	third.Attribution = &channel.Sent{ID: "C2", Origin: channel.Campaign, At: at(-30)}
 	var got []inbox.Message
 	update(t, s, acme, func(tx inbox.Tx) {
 		got = append(got, try(tx.AddMessage(channel.Email, message(1, 0, "<a@example.com>"))).must(t))
 		got = append(got, try(tx.AddMessage(channel.Email, full)).must(t))
-		got = append(got, try(tx.AddMessage(channel.Email, message(1, 1, ""))).must(t))
+		got = append(got, try(tx.AddMessage(channel.Email, third)).must(t))
 	})
-	first, second, third := message(1, 0, "<a@example.com>"), full, message(1, 1, "")
+	first, second := message(1, 0, "<a@example.com>"), full
 	second.Index, third.Index = 0, 1 // AddMessage ignores the Index it is given
+	second.Attribution, third.Attribution = ptr(*full.Attribution), ptr(*third.Attribution)
 	diff(t, "AddMessage", []inbox.Message{first, second, third}, got)
+	full.Attribution.ID, got[2].Attribution.ID = "changed by the caller", "changed by the caller"
 	view(t, s, acme, func(tx inbox.ReadTx) {
 		diff(t, "Messages(1)", []inbox.Message{third, first}, try(tx.Messages(1, math.MaxInt, 10)).must(t))
 		diff(t, "Messages(2)", []inbox.Message{second}, try(tx.Messages(2, math.MaxInt, 10)).must(t))
+		read := try(tx.Messages(2, math.MaxInt, 10)).must(t)
+		read[0].Attribution.ID = "changed by the caller"
+		diff(t, "Messages(2) after changing a read copy", []inbox.Message{second}, try(tx.Messages(2, math.MaxInt, 10)).must(t))
 		if n := try(tx.TicketByMessage(channel.Email, "<r1@example.com>")).must(t); n != 2 {
 			t.Fatalf("TicketByMessage = %d, want 2", n)
 		}
@@ -145,9 +153,14 @@ func testMessageErrors(t *testing.T, s inbox.Store) {
 	})
 }
 
-// fullEvents returns events of ticket 1 that set every field between them.
+// fullEvents returns events, most of ticket 1, that set every field
+// between them; m is the last message of ticket 1.
 func fullEvents(m inbox.Message) []inbox.Event {
 	online := assign.Online
+	reply := inbox.Message{Ticket: 1, Index: 3, Direction: inbox.Outbound, Author: "bob", Body: "Still there?", At: at(8)}
+	auto := inbox.Message{Ticket: 1, Index: 4, Direction: inbox.Outbound, Body: "We are away", At: at(9), Automatic: true}
+	sms := inbox.Message{Ticket: 1, Index: 5, Direction: inbox.Inbound, Author: "sms:+15550001", ID: "SM9", Body: "YES", At: at(10),
+		Attribution: &channel.Sent{ID: "C1", Origin: channel.Campaign, At: at(-30), Attributed: true}}
 	return []inbox.Event{
 		{Type: inbox.TicketCreated, At: at(1), Ticket: 1,
 			Decision: &assign.Decision{Closed: true, Seq: 3, Offline: 2}},
@@ -161,6 +174,10 @@ func fullEvents(m inbox.Message) []inbox.Event {
 		}},
 		{Type: inbox.KeywordReceived, At: at(6), Keyword: "STOP", Message: &inbox.Message{Direction: inbox.Inbound, Body: "STOP", At: at(6)}},
 		{Type: inbox.PresenceChanged, At: at(7), Actor: "bob", Assignee: "bob", Presence: &online},
+		{Type: inbox.FollowUpSent, At: at(11), Ticket: 1, EmailFrom: "support@example.com", EmailTo: "ana@example.com",
+			Messages: []inbox.Message{reply, auto, sms}},
+		{Type: inbox.FollowUpSkipped, At: at(12), Ticket: 1},
+		{Type: inbox.SMSNotification, At: at(13), Ticket: 1, Message: &sms, Recipients: []string{"ann@example.com", "bob@example.com"}},
 	}
 }
 
@@ -192,9 +209,20 @@ func testEventFields(t *testing.T, s inbox.Store) {
 	in[0].Seq, in[0].Inbox = 77, "another inbox" // Emit sets both
 	want := withSeq(acme, 1, fullEvents(m)...)
 	diff(t, "Emit", want, emit(t, s, acme, in...))
+	var history []inbox.Event
+	for _, e := range want {
+		if e.Ticket == 1 {
+			history = append(history, e)
+		}
+	}
 	view(t, s, acme, func(tx inbox.ReadTx) {
 		diff(t, "Outbox", want, try(tx.Outbox(0, 100)).must(t))
-		diff(t, "History", want[:6], try(tx.History(1)).must(t))
+		diff(t, "History", history, try(tx.History(1)).must(t))
+		got := try(tx.History(1)).must(t)
+		last := got[len(got)-1]
+		last.Recipients[0], last.Message.Attribution.ID = "changed by the caller", "changed by the caller"
+		got[len(got)-3].Messages[0].Body = "changed by the caller"
+		diff(t, "History after changing a read copy", history, try(tx.History(1)).must(t))
 	})
 }
 
@@ -275,6 +303,37 @@ func testDelivered(t *testing.T, s inbox.Store) {
 		}
 		diff(t, "undelivered", all[3:], try(tx.Outbox(d, 10)).must(t))
 	})
+}
+
+func testPending(t *testing.T, s inbox.Store) {
+	pending := func(want int64) {
+		t.Helper()
+		view(t, s, acme, func(tx inbox.ReadTx) {
+			if got := try(tx.Pending()).must(t); got != want {
+				t.Fatalf("Pending = %d, want %d", got, want)
+			}
+		})
+	}
+	pending(0)
+	var in []inbox.Event
+	for i := range 4 {
+		in = append(in, inbox.Event{Type: inbox.KeywordReceived, At: at(i), Keyword: "STOP"})
+	}
+	emit(t, s, acme, in...)
+	pending(4)
+	update(t, s, acme, func(tx inbox.Tx) { ok(t, tx.SetDelivered(3)) })
+	pending(1)
+	fail(t, s, acme, func(tx inbox.Tx) {
+		try(tx.Emit(in[0])).must(t)
+		try(tx.Emit(in[1])).must(t)
+		if got := try(tx.Pending()).must(t); got != 3 {
+			t.Fatalf("Pending in the writing transaction = %d, want 3", got)
+		}
+		ok(t, tx.SetDelivered(6))
+	})
+	pending(1)
+	update(t, s, acme, func(tx inbox.Tx) { ok(t, tx.SetDelivered(4)) })
+	pending(0)
 }
 
 func testEventErrors(t *testing.T, s inbox.Store) {

@@ -30,8 +30,8 @@ var txTests = []behaviour{
 type probes struct {
 	threads   []threadProbe // TicketByKey
 	messages  []threadProbe // TicketByMessage
-	customers []string
-	members   []string // SavedViews
+	customers []string      // CustomerTickets and Customer
+	members   []string      // SavedViews
 }
 
 type threadProbe struct {
@@ -48,12 +48,15 @@ type state struct {
 	Counts    map[string]int
 	ByKey     map[threadProbe]int64
 	ByMessage map[threadProbe]int64
-	Customers map[string]int
+	Customers map[string]int            // CustomerTickets
+	Records   map[string]inbox.Customer // Customer
 	Threads   map[int64][]inbox.Message
 	Histories map[int64][]inbox.Event
 	Outbox    []inbox.Event
 	Delivered int64
-	Due       []int64
+	Pending   int64
+	Due       []int64 // SnoozeDue
+	FollowUps []int64 // FollowUpDue
 	Rotation  rotationState
 	Views     map[string][]inbox.SavedView
 }
@@ -73,7 +76,8 @@ func snapshot(t fataler, tx inbox.ReadTx, p probes) state {
 	t.Helper()
 	st := state{
 		Lists: map[string][]inbox.Ticket{}, Counts: map[string]int{}, ByKey: map[threadProbe]int64{},
-		ByMessage: map[threadProbe]int64{}, Customers: map[string]int{}, Threads: map[int64][]inbox.Message{},
+		ByMessage: map[threadProbe]int64{}, Customers: map[string]int{}, Records: map[string]inbox.Customer{},
+		Threads:   map[int64][]inbox.Message{},
 		Histories: map[int64][]inbox.Event{}, Views: map[string][]inbox.SavedView{},
 	}
 	if set, err := tx.Settings(); err == nil {
@@ -112,13 +116,20 @@ func snapshot(t fataler, tx inbox.ReadTx, p probes) state {
 	}
 	for _, c := range p.customers {
 		st.Customers[c] = try(tx.CustomerTickets(c)).must(t)
+		if rec, err := tx.Customer(c); err == nil {
+			st.Records[c] = rec
+		} else {
+			isErr(t, err, inbox.ErrNotFound)
+		}
 	}
 	for _, m := range p.members {
 		st.Views[m] = try(tx.SavedViews(m)).must(t)
 	}
 	st.Outbox = try(tx.Outbox(0, 10000)).must(t)
 	st.Delivered = try(tx.Delivered()).must(t)
+	st.Pending = try(tx.Pending()).must(t)
 	st.Due = try(tx.SnoozeDue(at(1_000_000), 1000)).must(t)
+	st.FollowUps = try(tx.FollowUpDue(at(1_000_000), 1000)).must(t)
 	st.Rotation = rotationOf(t, tx)
 	return st
 }
@@ -127,11 +138,12 @@ func snapshot(t fataler, tx inbox.ReadTx, p probes) state {
 // that cover it and what failedWrites adds.
 func seedState(t *testing.T, s inbox.Store, id string) probes {
 	update(t, s, id, func(tx inbox.Tx) {
-		ok(t, tx.PutSettings(inbox.Settings{RoundRobin: true}))
+		ok(t, tx.PutSettings(inbox.Settings{RoundRobin: true, SMSNotify: inbox.SMSNotify{On: true, Recipients: []string{"ann@example.com"}}}))
 		ok(t, tx.PutMember(inbox.Member{ID: "ann", Name: "Ann", Role: inbox.Support, Joined: 1}))
 		ok(t, tx.PutMember(inbox.Member{ID: "bob", Name: "Bob", Role: inbox.Support, Joined: 2}))
+		ok(t, tx.PutCustomer(inbox.Customer{Key: "sms:+15550001", Sent: []channel.Sent{{ID: "C1", Origin: channel.Campaign, At: at(-60)}}}))
 		tk := newTicket(channel.SMS, "sms:+15550001", "+15550001", 0)
-		tk.Assignee, tk.Tags = "ann", []string{"vip"}
+		tk.Assignee, tk.Tags, tk.FollowUpAt = "ann", []string{"vip"}, at(7)
 		tk = try(tx.CreateTicket(tk)).must(t)
 		m := try(tx.AddMessage(channel.SMS, message(1, 0, "SM1"))).must(t)
 		try(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: at(0), Ticket: 1})).must(t)
@@ -156,18 +168,24 @@ func seedState(t *testing.T, s inbox.Store, id string) probes {
 // failedWrites makes every kind of write over the state of seedState.
 func failedWrites(t fataler, tx inbox.Tx) {
 	t.Helper()
-	ok(t, tx.PutSettings(inbox.Settings{AssignWaiting: true}))
+	ok(t, tx.PutSettings(inbox.Settings{AssignWaiting: true, SMSNotify: inbox.SMSNotify{Recipients: []string{"bob@example.com"}}}))
 	ok(t, tx.PutMember(inbox.Member{ID: "cy", Name: "Cy", Role: inbox.Admin, Joined: 3}))
+	ok(t, tx.PutCustomer(inbox.Customer{Key: "webchat:v", Email: "v@example.com"}))
+	ok(t, tx.PutCustomer(inbox.Customer{Key: "sms:+15550001", AutoRepliedAt: at(2),
+		Sent: []channel.Sent{{ID: "C1", Origin: channel.Campaign, At: at(-60), Attributed: true}}}))
 	ok(t, tx.PutMember(inbox.Member{ID: "ann", Name: "Ann B.", Role: inbox.Owner, Presence: assign.Online, Joined: 1}))
 	ok(t, tx.DeleteMember("bob"))
 	one := try(tx.Ticket(1)).must(t)
 	one.Status, one.SnoozedUntil, one.Assignee, one.ActiveAt, one.Tags = status.Snoozed, at(5), "bob", at(3), nil
+	one.FollowUpAt = at(4)
 	ok(t, tx.PutTicket(one))
 	two := newTicket(channel.WebChat, "webchat:v", "conv", 2)
-	two.Tags = []string{"vip"}
+	two.Tags, two.FollowUpAt = []string{"vip"}, at(3)
 	two = try(tx.CreateTicket(two)).must(t)
 	m := try(tx.AddMessage(channel.WebChat, message(two.Number, 0, "W1"))).must(t)
-	try(tx.AddMessage(channel.SMS, message(1, 1, "SM2"))).must(t)
+	sms := message(1, 1, "SM2")
+	sms.Attribution = &channel.Sent{ID: "C1", Origin: channel.Campaign, At: at(-60), Attributed: true}
+	try(tx.AddMessage(channel.SMS, sms)).must(t)
 	try(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: at(2), Ticket: two.Number})).must(t)
 	try(tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: at(2), Ticket: two.Number, Message: &m})).must(t)
 	try(tx.Emit(inbox.Event{Type: inbox.TicketAssigned, At: at(3), Ticket: 1, Assignee: "bob", Actor: "ann"})).must(t)
@@ -258,9 +276,12 @@ func testReadOwnWrites(t *testing.T, s inbox.Store) {
 	if inside.Settings == nil || !inside.Settings.AssignWaiting || len(inside.Tickets) != 2 || inside.Delivered != 3 ||
 		inside.ByKey[threadProbe{channel.WebChat, "conv"}] != 2 || inside.Customers["webchat:v"] != 1 ||
 		inside.ByMessage[threadProbe{channel.WebChat, "W1"}] != 2 || len(inside.Views["bob"]) != 1 ||
-		len(inside.Due) != 1 || len(inside.Rotation.Members) != 2 || inside.Rotation.Seq != 2 {
+		len(inside.Due) != 1 || len(inside.Rotation.Members) != 2 || inside.Rotation.Seq != 2 || inside.Pending != 2 ||
+		inside.Records["webchat:v"].Email != "v@example.com" || inside.Records["sms:+15550001"].AutoRepliedAt.IsZero() ||
+		len(inside.Threads[1]) != 2 || inside.Threads[1][0].Attribution == nil {
 		t.Fatalf("a transaction did not see its own writes: %+v", inside)
 	}
+	diff(t, "FollowUpDue after moving one entry and adding one", []int64{2, 1}, inside.FollowUps)
 }
 
 func testContextDone(t *testing.T, s inbox.Store) {
@@ -387,7 +408,8 @@ func testTenancy(t *testing.T, s inbox.Store) {
 	view(t, s, acme, func(tx inbox.ReadTx) { acmeState = snapshot(t, tx, p) })
 	if len(empty.Tickets) != 0 || empty.Settings != nil || len(empty.Members) != 0 || len(empty.Outbox) != 0 ||
 		len(empty.ByKey) != 0 || len(empty.ByMessage) != 0 || empty.Customers["webchat:v"] != 0 ||
-		empty.Rotation.Seq != 0 || len(empty.Rotation.Members) != 0 || len(empty.Views["ann"]) != 0 || empty.Delivered != 0 {
+		empty.Rotation.Seq != 0 || len(empty.Rotation.Members) != 0 || len(empty.Views["ann"]) != 0 || empty.Delivered != 0 ||
+		len(empty.Records) != 0 || len(empty.FollowUps) != 0 || empty.Pending != 0 {
 		t.Fatalf("an inbox nobody wrote to shows another's data: %+v", empty)
 	}
 	// The same writes in another inbox: the same keys and IDs do not
@@ -398,7 +420,8 @@ func testTenancy(t *testing.T, s inbox.Store) {
 	view(t, s, globex, func(tx inbox.ReadTx) { globexState = snapshot(t, tx, p2) })
 	view(t, s, acme, func(tx inbox.ReadTx) { diff(t, "acme after globex's writes", acmeState, snapshot(t, tx, p)) })
 	if len(globexState.Tickets) != 1 || globexState.Tickets[0].Number != 1 || len(globexState.Outbox) != 2 ||
-		globexState.Outbox[0].Inbox != globex || globexState.Rotation.Seq != 1 || len(globexState.Members) != 2 {
+		globexState.Outbox[0].Inbox != globex || globexState.Rotation.Seq != 1 || len(globexState.Members) != 2 ||
+		len(globexState.Records) != 1 || globexState.Records["sms:+15550001"].Key == "" || len(globexState.FollowUps) != 1 {
 		t.Fatalf("globex shows more than its own data: %+v", globexState)
 	}
 	fail(t, s, globex, func(tx inbox.Tx) { failedWrites(t, tx) })

@@ -20,6 +20,7 @@ var viewTests = []behaviour{
 	{"Views/SeesTicketChanges", testViewChanges},
 	{"Views/Invalid", testViewInvalid},
 	{"Views/SnoozeDue", testSnoozeDue},
+	{"Views/FollowUpDue", testFollowUpDue},
 }
 
 // matches reports whether t passes every filter of f (not After or Limit).
@@ -333,6 +334,56 @@ func testSnoozeDue(t *testing.T, s inbox.Store) {
 	view(t, s, acme, func(tx inbox.ReadTx) {
 		for _, limit := range []int{0, -1} {
 			try(tx.SnoozeDue(at(5), limit)).fails(t, inbox.ErrInvalid)
+		}
+	})
+}
+
+func testFollowUpDue(t *testing.T, s inbox.Store) {
+	withFollowUp := func(key string, st status.Status, minute int) inbox.Ticket {
+		tk := newTicket(channel.WebChat, "webchat:v", key, 0)
+		tk.Status, tk.FollowUpAt = st, at(minute)
+		if st == status.Snoozed {
+			tk.SnoozedUntil = at(50)
+		}
+		return tk
+	}
+	none := newTicket(channel.WebChat, "webchat:v", "none", 0)
+	// Every status: the store keeps FollowUpAt as it is given.
+	all := create(t, s, acme, withFollowUp("a", status.Open, 5), withFollowUp("b", status.Closed, 10),
+		withFollowUp("c", status.Snoozed, 3), none, withFollowUp("d", status.Open, 5))
+	due := func(now, limit int) []int64 {
+		var got []int64
+		view(t, s, acme, func(tx inbox.ReadTx) { got = try(tx.FollowUpDue(at(now), limit)).must(t) })
+		return got
+	}
+	diff(t, "due at 5", []int64{3, 1, 5}, due(5, 10))
+	diff(t, "due at 5, two at most", []int64{3, 1}, due(5, 2))
+	diff(t, "due at 4", []int64{3}, due(4, 10))
+	diff(t, "due at 2", []int64(nil), due(2, 10))
+	diff(t, "due at 10", []int64{3, 1, 5, 2}, due(10, 10))
+	all[2].FollowUpAt = time.Time{}
+	all[1].FollowUpAt = at(4)
+	all[3].FollowUpAt = at(5)
+	update(t, s, acme, func(tx inbox.Tx) {
+		for _, tk := range all[1:4] {
+			ok(t, tx.PutTicket(tk))
+		}
+	})
+	want := []int64{2, 1, 4, 5}
+	diff(t, "due at 5 after a clear, a move and a new time", want, due(5, 10))
+	// A rolled-back transaction leaves no entry behind, and takes none away.
+	fail(t, s, acme, func(tx inbox.Tx) {
+		moved, cleared := all[0], all[1]
+		moved.FollowUpAt, cleared.FollowUpAt = at(0), time.Time{}
+		ok(t, tx.PutTicket(moved))
+		ok(t, tx.PutTicket(cleared))
+		try(tx.CreateTicket(withFollowUp("e", status.Open, 1))).must(t)
+		diff(t, "due at 5 in the failing transaction", []int64{1, 6, 4, 5}, try(tx.FollowUpDue(at(5), 10)).must(t))
+	})
+	diff(t, "due at 5 after a rollback", want, due(5, 10))
+	view(t, s, acme, func(tx inbox.ReadTx) {
+		for _, limit := range []int{0, -1} {
+			try(tx.FollowUpDue(at(5), limit)).fails(t, inbox.ErrInvalid)
 		}
 	})
 }
