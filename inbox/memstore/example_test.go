@@ -69,3 +69,44 @@ func Example() {
 	// its thread: "Where is my order?"
 	// outbox: 1 event, message_received of ticket 1
 }
+
+// The automations keep their state in the store: the time a web chat's
+// follow-up email is due, which FollowUpDue lists, and one record per
+// customer, here the campaign texts an SMS customer received.
+func Example_automations() {
+	ctx := context.Background()
+	s := memstore.New()
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+
+	err := s.Update(ctx, "acme", func(tx inbox.Tx) error {
+		for i, visitor := range []string{"v1", "v2", "v3"} {
+			_, err := tx.CreateTicket(inbox.Ticket{
+				Channel: channel.WebChat, Customer: "webchat:" + visitor, Key: visitor, Status: status.Open,
+				CreatedAt: at, ActiveAt: at, LastReplyAt: at, CustomerAway: true,
+				FollowUpAt: at.Add(time.Duration(3-i) * time.Minute), // 9:03, 9:02, 9:01
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return tx.PutCustomer(inbox.Customer{Key: "sms:+15550001", Sent: []channel.Sent{
+			{ID: "spring-sale", Origin: channel.Campaign, At: at.Add(-time.Hour)},
+		}})
+	})
+	fmt.Println("update:", err)
+
+	_ = s.View(ctx, "acme", func(tx inbox.ReadTx) error {
+		due, _ := tx.FollowUpDue(at.Add(2*time.Minute), 10)
+		fmt.Println("follow-ups due at 9:02:", due)
+		c, _ := tx.Customer("sms:+15550001")
+		fmt.Printf("%s received %q, a %v text, at %s\n", c.Key, c.Sent[0].ID, c.Sent[0].Origin, c.Sent[0].At.Format("15:04"))
+		_, err := tx.Customer("sms:+15550002")
+		fmt.Println("a customer never put is not found:", errors.Is(err, inbox.ErrNotFound))
+		return nil
+	})
+	// Output:
+	// update: <nil>
+	// follow-ups due at 9:02: [3 2]
+	// sms:+15550001 received "spring-sale", a campaign text, at 08:00
+	// a customer never put is not found: true
+}

@@ -75,17 +75,50 @@ func TestTimesOutsideTheRange(t *testing.T) {
 			tk := openTicket("k", 0)
 			tk.ClosedAt = when
 			errs = append(errs, second(tx.CreateTicket(tk)))
+			tk = openTicket("k", 0)
+			tk.FollowUpAt = when
+			errs = append(errs, second(tx.CreateTicket(tk)))
 			errs = append(errs, second(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: when})))
+			errs = append(errs, second(tx.Emit(inbox.Event{Type: inbox.FollowUpSent, At: epoch, Messages: []inbox.Message{{At: epoch}, {At: when}}})))
+			errs = append(errs, second(tx.Emit(inbox.Event{Type: inbox.SMSNotification, At: epoch,
+				Message: &inbox.Message{At: epoch, Attribution: &channel.Sent{ID: "C1", Origin: channel.Campaign, At: when}}})))
 			errs = append(errs, second(tx.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, CreatedFrom: when, Limit: 1})))
 			errs = append(errs, second(tx.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, After: &inbox.Position{At: when}, Limit: 1})))
 			errs = append(errs, second(tx.SnoozeDue(when, 1)))
+			errs = append(errs, second(tx.FollowUpDue(when, 1)))
 			errs = append(errs, second(tx.Lease("l", "h", when, when.Add(time.Second))))
+			errs = append(errs, tx.PutCustomer(inbox.Customer{Key: "sms:+15550001", AutoRepliedAt: when}))
+			errs = append(errs, tx.PutCustomer(inbox.Customer{Key: "sms:+15550001", Sent: []channel.Sent{{ID: "C1", At: epoch}, {ID: "C2", At: when}}}))
 		}
+		if _, err := tx.CreateTicket(openTicket("k", 0)); err != nil {
+			return err
+		}
+		errs = append(errs, second(tx.AddMessage(channel.WebChat, inbox.Message{Ticket: 1, At: epoch,
+			Attribution: &channel.Sent{ID: "C1", Origin: channel.Campaign, At: early}})))
+		errs = append(errs, second(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: late, Ticket: 1})))
 		for i, err := range errs {
 			var ie *inbox.InvalidError
 			if !errors.As(err, &ie) || !strings.Contains(ie.Reason, "outside the years 1678 to 2261") {
 				t.Errorf("call %d: %v, want an *inbox.InvalidError naming the range", i, err)
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(context.Background(), "a", func(tx inbox.ReadTx) error {
+		if _, err := tx.Customer("sms:+15550001"); !errors.Is(err, inbox.ErrNotFound) {
+			t.Errorf("a refused customer was kept: %v", err)
+		}
+		if n, err := tx.Pending(); n != 0 || err != nil {
+			t.Errorf("Pending = %d, %v: a refused event was kept", n, err)
+		}
+		if h, err := tx.History(1); len(h) != 0 || err != nil {
+			t.Errorf("History(1) = %v, %v: a refused event was kept", h, err)
+		}
+		if m, err := tx.Messages(1, math.MaxInt, 10); len(m) != 0 || err != nil {
+			t.Errorf("Messages(1) = %v, %v: a refused message was kept", m, err)
 		}
 		return nil
 	})
@@ -241,6 +274,7 @@ func TestNotFoundErrors(t *testing.T) {
 			{second(tx.Member("ann")), `memstore: member "ann": inbox: not found`},
 			{second(tx.SavedView("v1")), `memstore: saved view "v1": inbox: not found`},
 			{second(tx.Settings()), "memstore: no settings saved: inbox: not found"},
+			{second(tx.Customer("sms:+15550001")), `memstore: customer "sms:+15550001": inbox: not found`},
 		} {
 			if !errors.Is(c.err, inbox.ErrNotFound) || c.err.Error() != c.want {
 				t.Errorf("error %q, want %q matching inbox.ErrNotFound", c.err, c.want)

@@ -12,7 +12,8 @@
 // inboxes of one Store never see each other's data); the order and cursors
 // of ticket lists under every filter, while tickets are added between pages;
 // and, in a rapid state machine, random sequences of transactions against a
-// plain-map model.
+// plain-map model (tickets, threads, events, the rotation, follow-up due
+// times and customers).
 //
 // The suite holds nothing specific to one Store. Times are whole
 // microseconds (PostgreSQL keeps no more) and are compared with
@@ -60,6 +61,15 @@
 //     zero counts as the earliest time.
 //   - SnoozeDue lists tickets whose Status is Snoozed, by SnoozedUntil then
 //     Number; "not after now" includes now. limit must be positive.
+//   - FollowUpDue lists tickets of any status whose FollowUpAt is not zero,
+//     by FollowUpAt then Number; "not after now" includes now. limit must be
+//     positive. CreateTicket and PutTicket keep it current, and a rollback
+//     takes back what they changed.
+//   - Every field of a Ticket (the automations' times and CustomerAway
+//     included), of a Message (its Attribution, nil or not) and of an Event
+//     is returned as it was stored, zero times as zero. An event's Message
+//     is kept as given, even when it differs from a stored message in one
+//     field only; its Messages and Recipients are kept in order.
 //   - Emit sets Event.Seq and Event.Inbox; Type must be a known type and
 //     Ticket 0 or an existing ticket ([inbox.ErrNotFound]). A ticket's
 //     History is its events in Seq order; events without a ticket are in no
@@ -67,7 +77,15 @@
 //   - Outbox(after, limit) lists every event above after, delivered or not;
 //     after >= 0 and limit > 0. SetDelivered(seq) wants 0 <= seq <= the last
 //     Seq ([inbox.ErrInvalid]) and never moves Delivered back: a lower seq
-//     changes nothing.
+//     changes nothing. Pending is the last Seq less Delivered.
+//   - Customers: PutCustomer inserts or replaces the whole record; Customer
+//     of a key never put is [inbox.ErrNotFound]; an empty key is
+//     [inbox.ErrInvalid] for both. A rolled-back PutCustomer leaves no
+//     trace.
+//   - Values are copies both ways: changing a slice or pointer after
+//     passing it in, or in a value read (tags, a customer's Sent, the
+//     settings' SMSNotify.Recipients, a message's Attribution, an event's
+//     lists), changes nothing stored.
 //   - Lease(name, holder, now, until): a lease held until u is expired at
 //     any now at or after u. name and holder must not be empty and until must
 //     be after now ([inbox.ErrInvalid]). A refused lease is (false, nil).

@@ -20,6 +20,7 @@ var threadTests = []behaviour{
 
 var eventTests = []behaviour{
 	{"Events/EveryFieldRoundTrips", testEventFields},
+	{"Events/MessageAsGiven", testEventMessageAsGiven},
 	{"Events/History", testHistory},
 	{"Events/Outbox", testOutbox},
 	{"Events/Delivered", testDelivered},
@@ -224,6 +225,36 @@ func testEventFields(t *testing.T, s inbox.Store) {
 		got[len(got)-3].Messages[0].Body = "changed by the caller"
 		diff(t, "History after changing a read copy", history, try(tx.History(1)).must(t))
 	})
+}
+
+// testEventMessageAsGiven emits events whose message is the ticket's last
+// message with one field changed: each keeps the message it was given.
+func testEventMessageAsGiven(t *testing.T, s inbox.Store) {
+	create(t, s, acme, newTicket(channel.SMS, "sms:+15550001", "+15550001", 0))
+	stored := message(1, 0, "SM1")
+	stored.Attribution = &channel.Sent{ID: "C1", Origin: channel.Campaign, At: at(-30), Attributed: true}
+	update(t, s, acme, func(tx inbox.Tx) { stored = try(tx.AddMessage(channel.SMS, stored)).must(t) })
+	var in []inbox.Event
+	for _, change := range []func(m *inbox.Message){
+		func(*inbox.Message) {},
+		func(m *inbox.Message) { m.Automatic = true },
+		func(m *inbox.Message) { m.Direction = inbox.Outbound },
+		func(m *inbox.Message) { m.At = at(1) },
+		func(m *inbox.Message) { m.Body = "another body" },
+		func(m *inbox.Message) { m.Attribution = nil },
+		func(m *inbox.Message) { m.Attribution.ID = "C2" },
+		func(m *inbox.Message) { m.Attribution.Origin = channel.Flow },
+		func(m *inbox.Message) { m.Attribution.At = at(-31) },
+		func(m *inbox.Message) { m.Attribution.Attributed = false },
+	} {
+		m := stored
+		m.Attribution = ptr(*stored.Attribution)
+		change(&m)
+		in = append(in, inbox.Event{Type: inbox.MessageReceived, At: at(0), Ticket: 1, Message: &m})
+	}
+	want := withSeq(acme, 1, in...)
+	emit(t, s, acme, in...)
+	view(t, s, acme, func(tx inbox.ReadTx) { diff(t, "History", want, try(tx.History(1)).must(t)) })
 }
 
 func testHistory(t *testing.T, s inbox.Store) {
