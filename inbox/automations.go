@@ -113,10 +113,20 @@ func RenderTemplate(tmpl string, s Settings) string {
 	}
 }
 
+// checkAddress returns an *InvalidError naming field when s is not an email
+// address.
+func checkAddress(field, s string) error {
+	var fe *channel.FieldError
+	if errors.As(channel.CheckAddress(field, s), &fe) {
+		return invalid(field, "%s", fe.Reason)
+	}
+	return nil
+}
+
 // checkSettings says what is wrong with s, naming the field.
 func checkSettings(s Settings) error {
 	if s.SupportEmail != "" {
-		if err := channel.CheckAddress("settings support email", s.SupportEmail); err != nil {
+		if err := checkAddress("support email", s.SupportEmail); err != nil {
 			return err
 		}
 	}
@@ -139,7 +149,7 @@ func checkSettings(s Settings) error {
 		return invalid("SMS notification recipients", "none while notifications are on")
 	}
 	for _, r := range s.SMSNotify.Recipients {
-		if err := channel.CheckAddress("SMS notification recipient", r); err != nil {
+		if err := checkAddress("SMS notification recipient", r); err != nil {
 			return err
 		}
 	}
@@ -270,8 +280,9 @@ func customer(tx ReadTx, key string) (Customer, error) {
 // yet. Otherwise no follow-up is due.
 func scheduleFollowUp(t *Ticket, s Settings) {
 	t.FollowUpAt = time.Time{}
-	if !s.FollowUp.On || t.Channel != channel.WebChat || !t.CustomerAway ||
-		!t.LastReplyAt.After(t.LastCustomerAt) || !t.LastReplyAt.After(t.FollowedUpAt) {
+	// A reply in the same microsecond as the visitor's message answers it.
+	if !s.FollowUp.On || t.Channel != channel.WebChat || !t.CustomerAway || t.LastReplyAt.IsZero() ||
+		t.LastReplyAt.Before(t.LastCustomerAt) || !t.LastReplyAt.After(t.FollowedUpAt) {
 		return
 	}
 	// "More than" the delay: the first instant a store can keep after it.
@@ -354,10 +365,6 @@ func followUps(tx Tx, now time.Time) (int, error) {
 // after their latest message and after the previous follow-up, oldest
 // first.
 func missed(tx ReadTx, t Ticket) ([]Message, error) {
-	since := t.LastCustomerAt
-	if t.FollowedUpAt.After(since) {
-		since = t.FollowedUpAt
-	}
 	var out []Message
 	for before := int(^uint(0) >> 1); ; {
 		ms, err := tx.Messages(t.Number, before, ThreadPageSize)
@@ -365,7 +372,7 @@ func missed(tx ReadTx, t Ticket) ([]Message, error) {
 			return out, err
 		}
 		for _, m := range ms {
-			if !m.At.After(since) || m.Direction == Inbound {
+			if m.Direction == Inbound || !m.At.After(t.FollowedUpAt) {
 				slices.Reverse(out)
 				return out, nil
 			}

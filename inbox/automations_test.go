@@ -19,16 +19,18 @@ func (f *fixture) settings(p inbox.SettingsPatch) {
 	}
 }
 
-// events lists the events of a type in the outbox, in order.
+// events lists the events of a type delivered so far, in order.
 func (f *fixture) events(typ inbox.EventType) []inbox.Event {
 	f.t.Helper()
-	rec := &recorder{}
-	ib := f.open("shop", inbox.WithNotifier(rec))
-	if _, err := ib.Deliver(f.ctx); err != nil {
+	if f.outbox == nil {
+		f.outbox = &recorder{}
+		f.deliverer = f.open("shop", inbox.WithNotifier(f.outbox))
+	}
+	if _, err := f.deliverer.Deliver(f.ctx); err != nil {
 		f.t.Fatal(err)
 	}
 	var out []inbox.Event
-	for _, e := range rec.got {
+	for _, e := range f.outbox.got {
 		if e.Type == typ {
 			out = append(out, e)
 		}
@@ -194,6 +196,7 @@ func TestFollowUpEmail(t *testing.T) {
 		t.Errorf("follow-up addressed %+v", got[0])
 	}
 	// A new reply while the visitor is away is a new burst: one more email.
+	f.clock.Add(time.Minute)
 	_, err = f.ib.Reply(f.ctx, f.owner, n, "Tracking: 123.", channel.Consent{})
 	f.must(err)
 	f.clock.Add(4 * time.Minute)

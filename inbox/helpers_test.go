@@ -42,6 +42,9 @@ type fixture struct {
 	store inbox.Store
 	ib    *inbox.Inbox
 	owner inbox.Actor
+	// outbox records the events delivered by deliverer (see events).
+	outbox    *recorder
+	deliverer *inbox.Inbox
 }
 
 // newFixture opens inbox "shop" over a fresh memstore with a clock at start
