@@ -91,19 +91,16 @@ func place(t *ticket, n uint32, anyone bool) (listKey, entry, bool) {
 }
 
 // dueList files tickets by a due time, then number: the snoozed tickets by
-// SnoozedUntil, and the tickets with a follow-up due by FollowUpAt. when
-// says whether a ticket is in the list, and under which time.
+// SnoozedUntil or, when followUp is set, the tickets whose FollowUpAt is set
+// by FollowUpAt.
 type dueList struct {
 	btree[entry]
-	when func(*ticket) (int64, bool)
+	followUp bool
 }
 
-func newDueList(when func(*ticket) (int64, bool)) dueList {
-	return dueList{btree: btree[entry]{cmp: byTime}, when: when}
+func newDueList(followUp bool) dueList {
+	return dueList{btree: btree[entry]{cmp: byTime}, followUp: followUp}
 }
-
-func snoozedUntil(t *ticket) (int64, bool) { return t.snoozed, t.status == status.Snoozed }
-func followUpAt(t *ticket) (int64, bool)   { return t.followUp, t.followUp != noTime }
 
 // move moves ticket n from where old files it to where next does; a nil old
 // or next is a ticket absent from the list.
@@ -124,11 +121,14 @@ func (l *dueList) move(n uint32, old, next *ticket) {
 // entry returns the entry of t (a ticket numbered n; nil for none), if the
 // list files it.
 func (l *dueList) entry(t *ticket, n uint32) (entry, bool) {
-	if t == nil {
+	switch {
+	case t == nil:
 		return entry{}, false
+	case l.followUp:
+		return entry{t.followUp, int64(n)}, t.followUp != noTime
+	default:
+		return entry{t.snoozed, int64(n)}, t.status == status.Snoozed
 	}
-	at, ok := l.when(t)
-	return entry{at, int64(n)}, ok
 }
 
 // due returns the numbers of up to limit tickets due at now (filed under a

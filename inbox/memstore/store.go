@@ -163,7 +163,7 @@ func newData(id string, seed maphash.Seed) *data {
 		keyOf: func(n uint32) threadKey { m := d.messages.at(int(n) - 1); return threadKey{m.kind, d.text.get(m.id)} },
 		hash:  hashThread,
 	}
-	d.snoozes, d.followUps = newDueList(snoozedUntil), newDueList(followUpAt)
+	d.snoozes, d.followUps = newDueList(false), newDueList(true)
 	return d
 }
 
