@@ -58,18 +58,18 @@
 // # Memory
 //
 // A typical ticket (a new SMS or web chat ticket with one inbound message and
-// three events) takes about BYTES bytes at a million tickets, its body
+// three events) takes about 467 bytes at a million tickets, its body
 // excluded (BenchmarkView reports it as bytes/ticket). The records keep times
 // as int64 Unix nanoseconds, and assignees and tag sets as 32-bit numbers of
 // interned values: the ten times of a ticket take 80 bytes of its
-// 136-byte record. A message's Attribution is kept in the message's record
-// (16 bytes and two flag bits, whether it is set or not), so that an inbound
-// SMS answering a campaign costs no more than another, its attribution's ID
-// excepted. Their strings (keys, subjects, authors, message IDs, attribution
-// IDs, bodies) are packed into pages of bytes, so that the records hold no
-// pointers and the garbage collector never scans them: a million tickets
-// leave it a few thousand large pointer-free blocks and the B-tree nodes to
-// mark, instead of millions of small strings. An
+// 136-byte record. Their strings (keys, subjects, authors, message IDs,
+// attribution IDs, bodies) are packed into pages of bytes, so that the
+// records hold no pointers and the garbage collector never scans them: a
+// million tickets leave it a few thousand large pointer-free blocks and the
+// B-tree nodes to mark, instead of millions of small strings. A message's
+// Attribution lives in the message's 64-byte record (17 bytes and two flag
+// bits, set or not), so that an inbound SMS answering a campaign costs no
+// more than another, its attribution's ID excepted. An
 // inbound message's author is its ticket's customer key, kept once. Events
 // are encoded into a byte log (about 25 bytes for a typical one), an event
 // carrying the message just added refers to it instead of copying it, and
@@ -77,8 +77,8 @@
 // is a fresh copy the caller may change, except the rotation (see below);
 // strings point into the pages, whose bytes never change once written.
 //
-// Customers are the exception: each is an ordinary Go value in a map
-// (about 420 bytes for a customer with three campaign texts, as
+// Customers are not packed: each is an ordinary Go value in a map
+// (about 440 bytes for a customer with three campaign texts, as
 // BenchmarkCustomer reports). Unlike tickets and messages, a customer is
 // rewritten often (every campaign text recorded, every reply attributed), and
 // text packed into the pages is never reclaimed: the pages would grow with

@@ -306,6 +306,32 @@ func testViewInvalid(t *testing.T, s inbox.Store) {
 	})
 }
 
+// dueFunc is a due list of ReadTx: SnoozeDue or FollowUpDue.
+type dueFunc func(tx inbox.ReadTx, now time.Time, limit int) ([]int64, error)
+
+// checkDue stores five tickets that due lists at minutes 5, 10, 3, never and
+// 5, checks its order, ties, limit and errors on them, and returns the
+// tickets and what due lists at a minute.
+func checkDue(t *testing.T, s inbox.Store, due dueFunc, tickets [5]inbox.Ticket) ([]inbox.Ticket, func(now int) []int64) {
+	t.Helper()
+	all := create(t, s, acme, tickets[:]...)
+	list := func(now, limit int) []int64 {
+		var got []int64
+		view(t, s, acme, func(tx inbox.ReadTx) { got = try(due(tx, at(now), limit)).must(t) })
+		return got
+	}
+	diff(t, "due at 5", []int64{3, 1, 5}, list(5, 10))
+	diff(t, "due at 5, two at most", []int64{3, 1}, list(5, 2))
+	diff(t, "due at 4", []int64{3}, list(4, 10))
+	diff(t, "due at 2", []int64(nil), list(2, 10))
+	view(t, s, acme, func(tx inbox.ReadTx) {
+		for _, limit := range []int{0, -1} {
+			try(due(tx, at(5), limit)).fails(t, inbox.ErrInvalid)
+		}
+	})
+	return all, func(now int) []int64 { return list(now, 10) }
+}
+
 func testSnoozeDue(t *testing.T, s inbox.Store) {
 	snoozed := func(key string, until int) inbox.Ticket {
 		tk := newTicket(channel.WebChat, "webchat:v", key, 0)
@@ -314,28 +340,14 @@ func testSnoozeDue(t *testing.T, s inbox.Store) {
 	}
 	open := newTicket(channel.WebChat, "webchat:v", "open", 0)
 	open.SnoozedUntil = at(1) // stale: only snoozed tickets are due
-	all := create(t, s, acme, snoozed("a", 5), snoozed("b", 10), snoozed("c", 3), open, snoozed("d", 5))
-	due := func(now, limit int) []int64 {
-		var got []int64
-		view(t, s, acme, func(tx inbox.ReadTx) { got = try(tx.SnoozeDue(at(now), limit)).must(t) })
-		return got
-	}
-	diff(t, "due at 5", []int64{3, 1, 5}, due(5, 10))
-	diff(t, "due at 5, two at most", []int64{3, 1}, due(5, 2))
-	diff(t, "due at 4", []int64{3}, due(4, 10))
-	diff(t, "due at 2", []int64(nil), due(2, 10))
+	all, due := checkDue(t, s, inbox.ReadTx.SnoozeDue, [5]inbox.Ticket{snoozed("a", 5), snoozed("b", 10), snoozed("c", 3), open, snoozed("d", 5)})
 	all[2].Status, all[2].SnoozedUntil = status.Open, time.Time{}
 	all[1].SnoozedUntil = at(4)
 	update(t, s, acme, func(tx inbox.Tx) {
 		ok(t, tx.PutTicket(all[2]))
 		ok(t, tx.PutTicket(all[1]))
 	})
-	diff(t, "due at 5 after a wake and a new time", []int64{2, 1, 5}, due(5, 10))
-	view(t, s, acme, func(tx inbox.ReadTx) {
-		for _, limit := range []int{0, -1} {
-			try(tx.SnoozeDue(at(5), limit)).fails(t, inbox.ErrInvalid)
-		}
-	})
+	diff(t, "due at 5 after a wake and a new time", []int64{2, 1, 5}, due(5))
 }
 
 func testFollowUpDue(t *testing.T, s inbox.Store) {
@@ -347,20 +359,11 @@ func testFollowUpDue(t *testing.T, s inbox.Store) {
 		}
 		return tk
 	}
-	none := newTicket(channel.WebChat, "webchat:v", "none", 0)
 	// Every status: the store keeps FollowUpAt as it is given.
-	all := create(t, s, acme, withFollowUp("a", status.Open, 5), withFollowUp("b", status.Closed, 10),
-		withFollowUp("c", status.Snoozed, 3), none, withFollowUp("d", status.Open, 5))
-	due := func(now, limit int) []int64 {
-		var got []int64
-		view(t, s, acme, func(tx inbox.ReadTx) { got = try(tx.FollowUpDue(at(now), limit)).must(t) })
-		return got
-	}
-	diff(t, "due at 5", []int64{3, 1, 5}, due(5, 10))
-	diff(t, "due at 5, two at most", []int64{3, 1}, due(5, 2))
-	diff(t, "due at 4", []int64{3}, due(4, 10))
-	diff(t, "due at 2", []int64(nil), due(2, 10))
-	diff(t, "due at 10", []int64{3, 1, 5, 2}, due(10, 10))
+	all, due := checkDue(t, s, inbox.ReadTx.FollowUpDue, [5]inbox.Ticket{withFollowUp("a", status.Open, 5),
+		withFollowUp("b", status.Closed, 10), withFollowUp("c", status.Snoozed, 3), newTicket(channel.WebChat, "webchat:v", "none", 0),
+		withFollowUp("d", status.Open, 5)})
+	diff(t, "due at 10", []int64{3, 1, 5, 2}, due(10))
 	all[2].FollowUpAt = time.Time{}
 	all[1].FollowUpAt = at(4)
 	all[3].FollowUpAt = at(5)
@@ -370,7 +373,7 @@ func testFollowUpDue(t *testing.T, s inbox.Store) {
 		}
 	})
 	want := []int64{2, 1, 4, 5}
-	diff(t, "due at 5 after a clear, a move and a new time", want, due(5, 10))
+	diff(t, "due at 5 after a clear, a move and a new time", want, due(5))
 	// A rolled-back transaction leaves no entry behind, and takes none away.
 	fail(t, s, acme, func(tx inbox.Tx) {
 		moved, cleared := all[0], all[1]
@@ -380,10 +383,5 @@ func testFollowUpDue(t *testing.T, s inbox.Store) {
 		try(tx.CreateTicket(withFollowUp("e", status.Open, 1))).must(t)
 		diff(t, "due at 5 in the failing transaction", []int64{1, 6, 4, 5}, try(tx.FollowUpDue(at(5), 10)).must(t))
 	})
-	diff(t, "due at 5 after a rollback", want, due(5, 10))
-	view(t, s, acme, func(tx inbox.ReadTx) {
-		for _, limit := range []int{0, -1} {
-			try(tx.FollowUpDue(at(5), limit)).fails(t, inbox.ErrInvalid)
-		}
-	})
+	diff(t, "due at 5 after a rollback", want, due(5))
 }
