@@ -1,0 +1,2 @@
+// Package pgstore is the [inbox.Store] on PostgreSQL, through pgx.
+package pgstore
