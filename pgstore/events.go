@@ -17,8 +17,8 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if err := w.load(); err != nil {
 		return inbox.Event{}, err
 	}
-	if _, err := e.Type.MarshalText(); err != nil {
-		return inbox.Event{}, err
+	if !e.Type.Valid() {
+		return inbox.Event{}, invalid("Event.Type", e.Type.String())
 	}
 	if e.Ticket != 0 && !w.exists(e.Ticket) {
 		return inbox.Event{}, notFound("ticket", e.Ticket)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # testdb.sh COMMAND [ARG...]: run COMMAND with ROUTEDESK_PG_URL naming a
 # PostgreSQL database, then exit with COMMAND's status.
+# testdb.sh --bindir: print the folder of PostgreSQL's server programs, or
+# fail when there are none.
 #
 # When ROUTEDESK_PG_URL is already set, COMMAND runs against that server.
 # Otherwise the script starts a throwaway server (initdb into a temporary
@@ -12,11 +14,8 @@
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
-	echo "usage: $0 COMMAND [ARG...]" >&2
+	echo "usage: $0 COMMAND [ARG...] | --bindir" >&2
 	exit 2
-fi
-if [ -n "${ROUTEDESK_PG_URL:-}" ]; then
-	exec "$@"
 fi
 
 # bindir prints the folder of initdb, pg_ctl and postgres, or nothing.
@@ -38,6 +37,13 @@ bindir() {
 }
 
 bin=$(bindir)
+if [ "$1" = --bindir ]; then
+	[ -n "$bin" ] && echo "$bin"
+	exit
+fi
+if [ -n "${ROUTEDESK_PG_URL:-}" ]; then
+	exec "$@"
+fi
 if [ -z "$bin" ]; then
 	if [ "${CI:-}" = true ]; then
 		echo "testdb.sh: no PostgreSQL server programs (initdb, pg_ctl), and CI=true" >&2
@@ -60,6 +66,7 @@ stop() {
 	rm -rf "$dir"
 }
 trap stop EXIT
+trap "exit 130" INT TERM
 
 "${as[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
 	{ cat "$dir/initdb.log" >&2; exit 1; }
