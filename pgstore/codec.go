@@ -136,6 +136,7 @@ func scanTime(t *time.Time) *keptTimeOf { return (*keptTimeOf)(t) }
 // stops growing at maxSchedules distinct texts (a team has a few).
 var (
 	schedules     sync.Map // string → *officehours.Schedule
+	scheduleTexts sync.Map // *officehours.Schedule → string, the other way
 	scheduleCount atomic.Int64
 )
 
@@ -154,10 +155,16 @@ func decodeSchedule(text []byte) (*officehours.Schedule, error) {
 	if err := s.UnmarshalJSON(text); err != nil {
 		return nil, &Error{Op: "decode a stored schedule", Err: err}
 	}
-	if scheduleCount.Add(1) <= maxSchedules {
-		schedules.Store(string(text), s)
-	}
+	cacheSchedule(s, string(text))
 	return s, nil
+}
+
+// cacheSchedule remembers that text is the JSON of s, both ways.
+func cacheSchedule(s *officehours.Schedule, text string) {
+	if scheduleCount.Add(1) <= maxSchedules {
+		schedules.Store(text, s)
+		scheduleTexts.Store(s, text)
+	}
 }
 
 // encodeSchedule returns the argument that keeps s: its JSON, or NULL.
@@ -165,10 +172,14 @@ func encodeSchedule(field string, s *officehours.Schedule) (any, error) {
 	if s == nil {
 		return nil, nil
 	}
+	if text, ok := scheduleTexts.Load(s); ok {
+		return text, nil
+	}
 	b, err := s.MarshalJSON()
 	if err != nil {
 		return nil, invalid(field, err.Error())
 	}
+	cacheSchedule(s, string(b))
 	return string(b), nil
 }
 

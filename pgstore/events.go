@@ -38,20 +38,39 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if err != nil {
 		return inbox.Event{}, invalid("Event", err.Error())
 	}
-	var ticket *int64
-	if e.Ticket != 0 {
-		ticket = &e.Ticket
-	}
-	if err := w.write(w.s.sql(`INSERT INTO {s}.events (inbox, seq, ticket, event) VALUES ($1, $2, $3, $4)`),
-		w.inbox, e.Seq, ticket, string(text)); err != nil {
-		return inbox.Event{}, err
-	}
+	w.emitted.add(e.Seq, e.Ticket, text)
 	w.row.lastEvent, w.dirty = e.Seq, true
 	return e, nil
 }
 
-// checkEvent refuses strings that JSON in PostgreSQL cannot hold (jsonb
-// refuses NUL, and encoding/json would replace invalid UTF-8).
+// eventRows are events waiting to be inserted, by column.
+type eventRows struct {
+	seqs    []int64
+	tickets []*int64 // nil for none
+	texts   []string
+}
+
+func (ev *eventRows) add(seq, ticket int64, text []byte) {
+	var t *int64
+	if ticket != 0 {
+		t = &ticket
+	}
+	ev.seqs, ev.tickets, ev.texts = append(ev.seqs, seq), append(ev.tickets, t), append(ev.texts, string(text))
+}
+
+// queueEvents queues the insert of the events emitted since the last round
+// trip, in one statement.
+func (r *readTx) queueEvents() {
+	if len(r.emitted.seqs) == 0 {
+		return
+	}
+	r.queue(r.s.sql(`INSERT INTO {s}.events (inbox, seq, ticket, event) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::json[])`),
+		r.inbox, r.emitted.seqs, r.emitted.tickets, r.emitted.texts)
+	r.emitted = eventRows{}
+}
+
+// checkEvent refuses the strings that the store keeps nowhere (text is UTF-8
+// without NUL): encoding/json would replace invalid UTF-8 silently.
 func checkEvent(e *inbox.Event) error {
 	err := firstError(checkText("Event.Actor", e.Actor), checkText("Event.Assignee", e.Assignee), checkText("Event.Keyword", e.Keyword))
 	if m := e.Message; m != nil {
@@ -64,8 +83,8 @@ func checkEvent(e *inbox.Event) error {
 	return err
 }
 
-// events runs a query of the event column and decodes its rows.
-func (r *readTx) events(q string, args ...any) ([]inbox.Event, error) {
+// eventList runs a query of the event column and decodes its rows.
+func (r *readTx) eventList(q string, args ...any) ([]inbox.Event, error) {
 	var out []inbox.Event
 	err := r.query(q, args, func(rows pgx.Rows) error {
 		var text []byte
@@ -96,7 +115,7 @@ func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
 	if !r.exists(ticket) {
 		return nil, notFound("ticket", ticket)
 	}
-	return r.events(r.s.sql(`SELECT event FROM {s}.events WHERE inbox = $1 AND ticket = $2 ORDER BY seq`), r.inbox, ticket)
+	return r.eventList(r.s.sql(`SELECT event FROM {s}.events WHERE inbox = $1 AND ticket = $2 ORDER BY seq`), r.inbox, ticket)
 }
 
 // Outbox implements [inbox.ReadTx].
@@ -107,7 +126,7 @@ func (r *readTx) Outbox(after int64, limit int) ([]inbox.Event, error) {
 	case limit <= 0:
 		return nil, invalid("limit", fmt.Sprintf("%d; give at least 1", limit))
 	}
-	return r.events(r.s.sql(`SELECT event FROM {s}.events WHERE inbox = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
+	return r.eventList(r.s.sql(`SELECT event FROM {s}.events WHERE inbox = $1 AND seq > $2 ORDER BY seq LIMIT $3`),
 		r.inbox, after, int64(limit))
 }
 

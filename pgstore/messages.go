@@ -26,6 +26,19 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 		checkText("Message.Body", m.Body), checkTime("Message.At", m.At)); err != nil {
 		return inbox.Message{}, err
 	}
+	key := messageKey{kind, m.ID}
+	if next, ok := w.threads[m.Ticket]; ok && (m.ID == "" || w.absent[key]) {
+		// The index is known and the ID cannot be taken: queue it.
+		m.Index = next
+		err := w.write(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`),
+			w.inbox, m.Ticket, int64(m.Index), kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic)
+		if err != nil {
+			return inbox.Message{}, err
+		}
+		w.added(key, m.Ticket, m.Index)
+		return m, nil
+	}
 	inserted, err := w.queryRow(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic)
 		SELECT $1, $2, coalesce(max(index) + 1, 0), $3, $4, $5, $6, $7, $8, $9 FROM {s}.messages WHERE inbox = $1 AND ticket = $2
 		ON CONFLICT DO NOTHING RETURNING index`),
@@ -36,7 +49,23 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	case !inserted:
 		return inbox.Message{}, fmt.Errorf("pgstore: a %v message with ID %q exists: %w", kind, m.ID, inbox.ErrConflict)
 	}
+	w.added(key, m.Ticket, m.Index)
 	return m, nil
+}
+
+// messageKey is a message ID of a channel.
+type messageKey struct {
+	kind channel.Kind
+	id   string
+}
+
+// added records a message added at index of ticket's thread.
+func (w *writeTx) added(key messageKey, ticket int64, index int) {
+	if w.threads == nil {
+		w.threads = make(map[int64]int)
+	}
+	w.threads[ticket] = index + 1
+	delete(w.absent, key)
 }
 
 // Messages implements [inbox.ReadTx].
@@ -73,6 +102,10 @@ func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	found, err := r.queryRow(r.s.sql(`SELECT ticket FROM {s}.messages WHERE inbox = $1 AND kind = $2 AND id = $3 AND id <> ''`),
 		[]any{r.inbox, kind.String(), id}, &n)
 	if err == nil && !found {
+		if r.absent == nil {
+			r.absent = make(map[messageKey]bool)
+		}
+		r.absent[messageKey{kind, id}] = true
 		err = notFound(kind.String()+" message", strconv.Quote(id))
 	}
 	return n, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -213,24 +214,38 @@ type readTx struct {
 	done     bool  // fn returned
 	err      error // the first error of a statement: the transaction is dead
 	// queued holds the writes not yet sent: they go with the next read, or
-	// with the commit, in one round trip.
-	queued pgx.Batch
+	// with the commit, in one round trip. emitted holds the events emitted
+	// since, inserted by one statement before the next read.
+	queued  pgx.Batch
+	emitted eventRows
 
 	row        inboxRow
 	rowPending bool // row's read is queued: call load before using row
 	dirty      bool // row's counters changed
 	settings   *inbox.Settings
 	rotation   *assign.Rotation
+	prefetched []assign.Member // rotation members read with the row, in an Update
+	// rotationWrites holds the IDs of the rotation members written: each is
+	// saved (or deleted) once, at commit. Reads of the rotation go through
+	// the rotation read when the transaction first asked.
+	rotationWrites map[string]bool
+	rotationStored map[string]bool // the IDs of the members the rotation table holds
 	// tickets holds what fixes each ticket read or created in the
 	// transaction, so that PutTicket checks it without a round trip.
 	tickets map[int64]identity
+	// threads holds the next message index of the tickets whose thread
+	// length the transaction knows, and absent the message IDs it found
+	// missing: AddMessage queues a message that both say is new.
+	threads map[int64]int
+	absent  map[messageKey]bool
 }
 
 // writeTx is a read-write transaction.
 type writeTx struct{ readTx }
 
-// inboxRow is the inbox's row of the inboxes table.
+// inboxRow is the inbox's rows of the inboxes and counters tables.
 type inboxRow struct {
+	counted                                       bool // the counters have a row
 	lastTicket, lastEvent, delivered, rotationSeq int64
 	settings, officeHours                         []byte // JSON; nil when NULL
 }
@@ -244,18 +259,20 @@ func (r *readTx) begin() {
 	} else {
 		r.queue("BEGIN ISOLATION LEVEL READ COMMITTED")
 		// ON CONFLICT DO UPDATE locks the row it finds even when its WHERE
-		// leaves it unchanged.
+		// leaves it unchanged. The lock is FOR UPDATE: the Updates of the
+		// inbox wait for it in turn.
 		r.queue(r.s.sql(`INSERT INTO {s}.inboxes (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET id = excluded.id WHERE false`), r.inbox)
 	}
 	x := &r.row
-	r.queued.Queue(r.s.sql(`SELECT last_ticket, last_event, delivered, rotation_seq, settings, office_hours FROM {s}.inboxes WHERE id = $1`),
-		r.inbox).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&x.lastTicket, &x.lastEvent, &x.delivered, &x.rotationSeq, &x.settings, &x.officeHours)
-		if errors.Is(err, pgx.ErrNoRows) { // a View of an inbox nobody wrote to
-			return nil
-		}
-		return err
-	})
+	r.queueQuery(r.s.sql(`SELECT c.inbox IS NOT NULL, coalesce(c.last_ticket, 0), coalesce(c.last_event, 0), coalesce(c.delivered, 0),
+		coalesce(c.rotation_seq, 0), i.settings, i.office_hours FROM {s}.inboxes AS i LEFT JOIN {s}.counters AS c ON c.inbox = i.id WHERE i.id = $1`),
+		[]any{r.inbox}, func(rows pgx.Rows) error {
+			return rows.Scan(&x.counted, &x.lastTicket, &x.lastEvent, &x.delivered, &x.rotationSeq, &x.settings, &x.officeHours)
+		})
+	if !r.readOnly {
+		r.prefetched = []assign.Member{}
+		r.queueQuery(r.s.sql(selectRotation+` LIMIT `+strconv.Itoa(rotationPrefetch+1)), []any{r.inbox}, collectRotation(&r.prefetched))
+	}
 	r.rowPending = true
 }
 
@@ -268,13 +285,19 @@ func (r *readTx) load() error {
 	return r.send()
 }
 
-// commit sends the queued writes, the inbox's counters if they changed, and
-// COMMIT, in one round trip.
+// commit sends the queued writes, the rotation members written, the inbox's
+// counters if they changed, and COMMIT, in one round trip.
 func (w *writeTx) commit() error {
-	if w.dirty {
-		x := &w.row
-		w.queue(w.s.sql(`UPDATE {s}.inboxes SET last_ticket = $2, last_event = $3, delivered = $4, rotation_seq = $5 WHERE id = $1`),
-			w.inbox, x.lastTicket, x.lastEvent, x.delivered, x.rotationSeq)
+	w.queueEvents()
+	if err := w.queueRotation(); err != nil {
+		return err
+	}
+	if x := &w.row; w.dirty {
+		q := `UPDATE {s}.counters SET last_ticket = $2, last_event = $3, delivered = $4, rotation_seq = $5 WHERE inbox = $1`
+		if !x.counted {
+			q = `INSERT INTO {s}.counters (inbox, last_ticket, last_event, delivered, rotation_seq) VALUES ($1, $2, $3, $4, $5)`
+		}
+		w.queue(w.s.sql(q), w.inbox, x.lastTicket, x.lastEvent, x.delivered, x.rotationSeq)
 	}
 	w.queue("COMMIT")
 	return w.flush()
@@ -332,6 +355,13 @@ func (r *readTx) flush() error {
 // query sends the queued writes and the query q, and calls scan on each row
 // of q's result.
 func (r *readTx) query(q string, args []any, scan func(pgx.Rows) error) error {
+	r.queueEvents()
+	r.queueQuery(q, args, scan)
+	return r.send()
+}
+
+// queueQuery queues the query q, to call scan on each row of its result.
+func (r *readTx) queueQuery(q string, args []any, scan func(pgx.Rows) error) {
 	r.queued.Queue(q, args...).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			if err := scan(rows); err != nil {
@@ -340,7 +370,6 @@ func (r *readTx) query(q string, args []any, scan func(pgx.Rows) error) error {
 		}
 		return rows.Err()
 	})
-	return r.send()
 }
 
 // queryRow sends the queued writes and the query q, and scans the first row

@@ -135,9 +135,11 @@ func (w *writeTx) delete(q, what, id string) error {
 	return err
 }
 
-// Rotation implements [inbox.ReadTx]. The transaction reads the rotation's
-// rows the first time it asks, rebuilds the assign.Rotation, and keeps it in
-// step with its own writes.
+// Rotation implements [inbox.ReadTx]. An Update reads the first
+// rotationPrefetch+1 members with the inbox's row; when that was all of them
+// (or a View asks) the rotation costs no more round trips; otherwise it is
+// read when first asked for. The assign.Rotation is rebuilt from its rows
+// once per transaction, and kept in step with the transaction's writes.
 func (r *readTx) Rotation() (*assign.Rotation, error) {
 	if err := r.load(); err != nil {
 		return nil, err
@@ -145,34 +147,53 @@ func (r *readTx) Rotation() (*assign.Rotation, error) {
 	if r.rotation != nil {
 		return r.rotation, nil
 	}
+	members := r.prefetched
+	if members == nil || len(members) > rotationPrefetch {
+		members = []assign.Member{}
+		if err := r.query(r.s.sql(selectRotation), []any{r.inbox}, collectRotation(&members)); err != nil {
+			return nil, err
+		}
+	}
 	rot := new(assign.Rotation)
 	rot.SetSeq(uint64(r.row.rotationSeq))
-	err := r.query(r.s.sql(`SELECT agent, joined, last_seq, presence, open_tickets, capacity, hours FROM {s}.rotation WHERE inbox = $1`),
-		[]any{r.inbox}, func(rows pgx.Rows) error {
-			var m assign.Member
-			var presence string
-			var hours []byte
-			err := rows.Scan(&m.ID, &m.Joined, &m.Last, &presence, &m.Open, &m.Capacity, &hours)
-			if err == nil {
-				err = m.Presence.UnmarshalText([]byte(presence))
-			}
-			var s *officehours.Schedule
-			if err == nil {
-				s, err = decodeSchedule(hours)
-			}
-			if s != nil {
-				m.Hours = s
-			}
-			if err == nil {
-				err = rot.Put(m)
-			}
-			return err
-		})
-	if err != nil {
-		return nil, err
+	r.rotationStored = make(map[string]bool, len(members))
+	for _, m := range members {
+		if err := rot.Put(m); err != nil {
+			return nil, &Error{Op: "decode a stored rotation member", Err: err}
+		}
+		r.rotationStored[m.ID] = true
 	}
-	r.rotation = rot
+	r.rotation, r.prefetched = rot, nil
 	return rot, nil
+}
+
+// rotationPrefetch is how many rotation members an Update reads with the
+// inbox's row: a team of up to that many costs no round trip of its own.
+const rotationPrefetch = 64
+
+const selectRotation = `SELECT agent, joined, last_seq, presence, open_tickets, capacity, hours FROM {s}.rotation WHERE inbox = $1`
+
+// collectRotation returns the scan function that appends the rows of
+// selectRotation to members.
+func collectRotation(members *[]assign.Member) func(pgx.Rows) error {
+	return func(rows pgx.Rows) error {
+		var m assign.Member
+		var presence string
+		var hours []byte
+		err := rows.Scan(&m.ID, &m.Joined, &m.Last, &presence, &m.Open, &m.Capacity, &hours)
+		if err == nil {
+			err = m.Presence.UnmarshalText([]byte(presence))
+		}
+		var s *officehours.Schedule
+		if err == nil {
+			s, err = decodeSchedule(hours)
+		}
+		if s != nil {
+			m.Hours = s
+		}
+		*members = append(*members, m)
+		return err
+	}
 }
 
 // PutRotationMember implements [inbox.Tx]. It keeps hours that are an
@@ -183,11 +204,7 @@ func (w *writeTx) PutRotationMember(m assign.Member) error {
 	if err != nil {
 		return err
 	}
-	s, err := hoursSchedule(m.Hours)
-	if err != nil {
-		return err
-	}
-	hours, err := encodeSchedule("rotation member hours", s)
+	_, err = hoursSchedule(m.Hours)
 	if err = firstError(err, checkKey("rotation member ID", m.ID), checkUint("rotation member Joined", m.Joined),
 		checkUint("rotation member Last", m.Last)); err != nil {
 		return err
@@ -195,11 +212,8 @@ func (w *writeTx) PutRotationMember(m assign.Member) error {
 	if err := rot.Put(m); err != nil {
 		return err
 	}
-	return w.write(w.s.sql(`INSERT INTO {s}.rotation AS r (inbox, agent, joined, last_seq, presence, open_tickets, capacity, hours)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (inbox, agent) DO UPDATE SET joined = excluded.joined, last_seq = excluded.last_seq,
-		presence = excluded.presence, open_tickets = excluded.open_tickets, capacity = excluded.capacity, hours = excluded.hours`),
-		w.inbox, m.ID, int64(m.Joined), int64(m.Last), m.Presence.String(), m.Open, m.Capacity, hours)
+	w.rotationWritten(m.ID)
+	return nil
 }
 
 // RemoveRotationMember implements [inbox.Tx].
@@ -208,11 +222,11 @@ func (w *writeTx) RemoveRotationMember(id string) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := rot.Member(id); !ok {
-		return nil
+	if _, ok := rot.Member(id); ok {
+		rot.Remove(id)
+		w.rotationWritten(id)
 	}
-	rot.Remove(id)
-	return w.write(w.s.sql(`DELETE FROM {s}.rotation WHERE inbox = $1 AND agent = $2`), w.inbox, id)
+	return nil
 }
 
 // ApplyDecision implements [inbox.Tx]. PostgreSQL keeps the pool's sequence
@@ -229,9 +243,44 @@ func (w *writeTx) ApplyDecision(d assign.Decision) error {
 	if err := rot.Apply(d); err != nil {
 		return err
 	}
-	m, _ := rot.Member(d.Agent)
 	w.row.rotationSeq, w.dirty = int64(rot.Seq()), true
-	return w.write(w.s.sql(`UPDATE {s}.rotation SET last_seq = $3 WHERE inbox = $1 AND agent = $2`), w.inbox, m.ID, int64(m.Last))
+	w.rotationWritten(d.Agent)
+	return nil
+}
+
+// rotationWritten records that the rotation member with the ID changed.
+func (w *writeTx) rotationWritten(id string) {
+	if w.rotationWrites == nil {
+		w.rotationWrites = make(map[string]bool)
+	}
+	w.rotationWrites[id] = true
+}
+
+// queueRotation queues the saving of the rotation members written, as the
+// rotation now holds them: one statement each.
+func (w *writeTx) queueRotation() error {
+	for id := range w.rotationWrites {
+		m, ok := w.rotation.Member(id)
+		stored := w.rotationStored[id]
+		switch {
+		case !ok && stored:
+			w.queue(w.s.sql(`DELETE FROM {s}.rotation WHERE inbox = $1 AND agent = $2`), w.inbox, id)
+		case ok:
+			s, _ := hoursSchedule(m.Hours) // checked when put
+			hours, err := encodeSchedule("rotation member hours", s)
+			if err != nil {
+				return err
+			}
+			q := `UPDATE {s}.rotation SET joined = $3, last_seq = $4, presence = $5, open_tickets = $6, capacity = $7, hours = $8
+				WHERE inbox = $1 AND agent = $2`
+			if !stored {
+				q = `INSERT INTO {s}.rotation (inbox, agent, joined, last_seq, presence, open_tickets, capacity, hours)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+			}
+			w.queue(w.s.sql(q), w.inbox, m.ID, int64(m.Joined), int64(m.Last), m.Presence.String(), m.Open, m.Capacity, hours)
+		}
+	}
+	return nil
 }
 
 const viewColumns = `id, name, owner, shared, query`

@@ -165,6 +165,10 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 		w.tickets = make(map[int64]identity)
 	}
 	w.tickets[t.Number] = identityOf(&t)
+	if w.threads == nil {
+		w.threads = make(map[int64]int)
+	}
+	w.threads[t.Number] = 0
 	t.Tags = slices.Clone(t.Tags)
 	return t, nil
 }

@@ -4,23 +4,32 @@
 -- store's schema (pgstore.Migrate does). Every row belongs to one inbox, the
 -- first column of every key. Identifiers sort byte by byte (COLLATE "C"), as
 -- Go compares strings. The zero time.Time is NULL in the optional time
--- columns and '-infinity' in the others, so that it sorts first.
+-- columns and '-infinity' in the others, so that it sorts first. There are
+-- no foreign keys: the store checks references itself (tickets are numbered
+-- densely and never deleted), and a foreign key costs a lookup per insert.
 
--- One row per inbox: the counters that number tickets and events densely,
--- round robin's pool sequence number, and the settings. Every Update locks
--- this row FOR UPDATE first, so transactions over one inbox are serial.
+-- One row per inbox, with its settings. Every Update locks it FOR UPDATE
+-- first, so the Updates of one inbox run one at a time; the row is rarely
+-- changed, so the transactions waiting for it get it in turn.
 CREATE TABLE inboxes (
-    id            text COLLATE "C" PRIMARY KEY,
-    last_ticket   bigint NOT NULL DEFAULT 0,  -- number of the newest ticket
-    last_event    bigint NOT NULL DEFAULT 0,  -- seq of the newest event
-    delivered     bigint NOT NULL DEFAULT 0,  -- seq of the last event delivered
-    rotation_seq  bigint NOT NULL DEFAULT 0,  -- assign.Rotation.Seq
-    settings      jsonb,                      -- inbox.Settings without office hours; NULL until saved
-    office_hours  jsonb                       -- officehours.Schedule; NULL: always open
+    id           text COLLATE "C" PRIMARY KEY,
+    settings     json,  -- inbox.Settings without office hours; NULL until saved
+    office_hours json   -- officehours.Schedule; NULL: always open
+);
+
+-- The counters of an inbox, written under the inbox's lock: they number
+-- tickets and events densely, hold the outbox's delivered mark and round
+-- robin's pool sequence number. No row: all 0.
+CREATE TABLE counters (
+    inbox        text COLLATE "C" PRIMARY KEY,
+    last_ticket  bigint NOT NULL,  -- number of the newest ticket
+    last_event   bigint NOT NULL,  -- seq of the newest event
+    delivered    bigint NOT NULL,  -- seq of the last event delivered
+    rotation_seq bigint NOT NULL   -- assign.Rotation.Seq
 );
 
 CREATE TABLE tickets (
-    inbox             text COLLATE "C" NOT NULL REFERENCES inboxes (id),
+    inbox             text COLLATE "C" NOT NULL,
     number            bigint NOT NULL,
     channel           text COLLATE "C" NOT NULL CHECK (channel IN ('webchat', 'email', 'sms')),
     customer          text COLLATE "C" NOT NULL,
@@ -62,31 +71,29 @@ CREATE TABLE messages (
     body      text NOT NULL,
     sent_at   timestamptz NOT NULL,
     automatic boolean NOT NULL,
-    PRIMARY KEY (inbox, ticket, index),
-    FOREIGN KEY (inbox, ticket) REFERENCES tickets (inbox, number)
+    PRIMARY KEY (inbox, ticket, index)
 );
 -- A message ID is unique per inbox and channel.
 CREATE UNIQUE INDEX messages_id ON messages (inbox, kind, id) WHERE id <> '';
 
 -- The outbox, and each ticket's history: event is inbox.Event's JSON form.
 CREATE TABLE events (
-    inbox  text COLLATE "C" NOT NULL REFERENCES inboxes (id),
+    inbox  text COLLATE "C" NOT NULL,
     seq    bigint NOT NULL,
     ticket bigint,  -- NULL when the event is about no ticket
-    event  jsonb NOT NULL,
-    PRIMARY KEY (inbox, seq),
-    FOREIGN KEY (inbox, ticket) REFERENCES tickets (inbox, number)
+    event  json NOT NULL,
+    PRIMARY KEY (inbox, seq)
 );
 CREATE INDEX events_history ON events (inbox, ticket, seq) WHERE ticket IS NOT NULL;
 
 CREATE TABLE members (
-    inbox    text COLLATE "C" NOT NULL REFERENCES inboxes (id),
+    inbox    text COLLATE "C" NOT NULL,
     id       text COLLATE "C" NOT NULL,
     name     text NOT NULL,
     role     text NOT NULL,
     presence text COLLATE "C" NOT NULL CHECK (presence IN ('offline', 'online')),
     capacity bigint NOT NULL,
-    hours    jsonb,  -- officehours.Schedule; NULL: none
+    hours    json,  -- officehours.Schedule; NULL: none
     joined   bigint NOT NULL,
     PRIMARY KEY (inbox, id)
 );
@@ -94,29 +101,29 @@ CREATE TABLE members (
 -- Round robin's rotation: one row per agent; the pool's sequence number is
 -- inboxes.rotation_seq.
 CREATE TABLE rotation (
-    inbox        text COLLATE "C" NOT NULL REFERENCES inboxes (id),
+    inbox        text COLLATE "C" NOT NULL,
     agent        text COLLATE "C" NOT NULL,
     joined       bigint NOT NULL,
     last_seq     bigint NOT NULL,  -- assign.Member.Last: 0 when never assigned
     presence     text COLLATE "C" NOT NULL CHECK (presence IN ('offline', 'online')),
     open_tickets bigint NOT NULL,
     capacity     bigint NOT NULL,
-    hours        jsonb,            -- officehours.Schedule; NULL: none
+    hours        json,            -- officehours.Schedule; NULL: none
     PRIMARY KEY (inbox, agent)
 );
 
 CREATE TABLE saved_views (
-    inbox  text COLLATE "C" NOT NULL REFERENCES inboxes (id),
+    inbox  text COLLATE "C" NOT NULL,
     id     text COLLATE "C" NOT NULL,
     name   text NOT NULL,
     owner  text COLLATE "C" NOT NULL,
     shared boolean NOT NULL,
-    query  jsonb NOT NULL,  -- inbox.Query's JSON form
+    query  json NOT NULL,  -- inbox.Query's JSON form
     PRIMARY KEY (inbox, id)
 );
 
 CREATE TABLE leases (
-    inbox      text COLLATE "C" NOT NULL REFERENCES inboxes (id),
+    inbox      text COLLATE "C" NOT NULL,
     name       text COLLATE "C" NOT NULL,
     holder     text COLLATE "C" NOT NULL,
     expires_at timestamptz NOT NULL,
