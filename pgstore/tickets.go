@@ -225,20 +225,29 @@ func (r *readTx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
 // filters are checked on the way), merged by the order: O(statuses × page)
 // when most tickets of a status pass the other filters.
 func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
-	if f.Limit <= 0 {
-		return nil, invalid("Filter.Limit", fmt.Sprintf("%d; give at least 1", f.Limit))
-	}
-	statuses, err := checkFilter(&f)
+	q, args, err := r.s.ticketsQuery(r.inbox, &f)
 	if err != nil {
 		return nil, err
+	}
+	return r.ticketList(q, args...)
+}
+
+// ticketsQuery returns the statement of Tickets(f) in an inbox, and its
+// arguments.
+func (s *Store) ticketsQuery(id string, f *inbox.Filter) (string, []any, error) {
+	if f.Limit <= 0 {
+		return "", nil, invalid("Filter.Limit", fmt.Sprintf("%d; give at least 1", f.Limit))
+	}
+	statuses, err := checkFilter(f)
+	if err != nil {
+		return "", nil, err
 	}
 	order := `active_at DESC, number DESC`
 	if f.Order == inbox.OldestFirst {
 		order = `number`
 	}
-	var q strings.Builder
-	args := []any{r.inbox, int64(f.Limit)}
-	where := conditions(&f, &args)
+	args := []any{id, int64(f.Limit)}
+	where := conditions(f, &args)
 	if f.After != nil {
 		if f.Order == inbox.OldestFirst {
 			where += fmt.Sprintf(` AND number > $%d`, len(args)+1)
@@ -249,6 +258,7 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 			args = append(args, at, number)
 		}
 	}
+	var q strings.Builder
 	if len(statuses) > 1 {
 		q.WriteString(`SELECT * FROM (`)
 	}
@@ -261,7 +271,7 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 	if len(statuses) > 1 {
 		fmt.Fprintf(&q, `) AS page ORDER BY %s LIMIT $2`, order)
 	}
-	return r.ticketList(r.s.sql(q.String()), args...)
+	return s.sql(q.String()), args, nil
 }
 
 // after returns the keyset bound (time, number) of a LatestActivity cursor:
@@ -283,15 +293,25 @@ func after(p *inbox.Position) (any, int64) {
 
 // Count implements [inbox.ReadTx].
 func (r *readTx) Count(f inbox.Filter) (int, error) {
-	statuses, err := checkFilter(&f)
+	q, args, err := r.s.countQuery(r.inbox, &f)
 	if err != nil {
 		return 0, err
 	}
-	args := []any{r.inbox, statuses}
-	where := conditions(&f, &args)
 	var n int
-	_, err = r.queryRow(r.s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)`+where), args, &n)
+	_, err = r.queryRow(q, args, &n)
 	return n, err
+}
+
+// countQuery returns the statement of Count(f) in an inbox, and its
+// arguments.
+func (s *Store) countQuery(id string, f *inbox.Filter) (string, []any, error) {
+	statuses, err := checkFilter(f)
+	if err != nil {
+		return "", nil, err
+	}
+	args := []any{id, statuses}
+	where := conditions(f, &args)
+	return s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)` + where), args, nil
 }
 
 // checkFilter checks what Tickets and Count check, and returns the names of
