@@ -12,9 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
-	"github.com/routedesk/routedesk/inbox"
 )
 
 // receiveCallers are the numbers of goroutines that receive at once.
@@ -32,7 +30,7 @@ func BenchmarkReceive(b *testing.B) {
 	base := newBaseline(b, p)
 	for _, callers := range receiveCallers {
 		b.Run(fmt.Sprintf("callers=%d/pgstore", callers), func(b *testing.B) {
-			ib := benchInbox(b, s)
+			ib := roundRobinInbox(b, s, fmt.Sprint("bench-", time.Now().UnixNano()), 10)
 			var seq atomic.Int64
 			runCallers(b, callers, func(ctx context.Context) error {
 				in := channel.Inbound{Kind: channel.WebChat, Body: "hello",
@@ -49,30 +47,6 @@ func BenchmarkReceive(b *testing.B) {
 			runCallers(b, callers, func(ctx context.Context) error { return base.receive(ctx, id) })
 		})
 	}
-}
-
-// benchInbox returns a new inbox of s with round robin on and ten agents
-// online.
-func benchInbox(b *testing.B, s inbox.Store) *inbox.Inbox {
-	ctx := context.Background()
-	ib, err := inbox.New(s, fmt.Sprint("bench-", time.Now().UnixNano()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range 10 {
-		a := inbox.Actor{ID: fmt.Sprint("a", i), Role: inbox.Support}
-		if err := ib.PutMember(ctx, inbox.Member{ID: a.ID, Name: a.ID, Role: a.Role}); err != nil {
-			b.Fatal(err)
-		}
-		if err := ib.SetPresence(ctx, a, a.ID, assign.Online); err != nil {
-			b.Fatal(err)
-		}
-	}
-	on := true
-	if _, err := ib.UpdateSettings(ctx, inbox.Actor{ID: "a0", Role: inbox.Owner}, inbox.SettingsPatch{RoundRobin: &on}); err != nil {
-		b.Fatal(err)
-	}
-	return ib
 }
 
 // runCallers runs op b.N times from callers goroutines, and reports

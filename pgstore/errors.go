@@ -79,3 +79,16 @@ func invalid(field, reason string) error {
 func notFound(what string, key any) error {
 	return fmt.Errorf("pgstore: %s %v: %w", what, key, inbox.ErrNotFound)
 }
+
+// first returns the first of the rows a lookup found, or the error, or one
+// matching inbox.ErrNotFound when it found none.
+func first[T any](rows []T, err error, what string, key any) (T, error) {
+	var zero T
+	switch {
+	case err != nil:
+		return zero, err
+	case len(rows) == 0:
+		return zero, notFound(what, key)
+	}
+	return rows[0], nil
+}

@@ -593,23 +593,7 @@ func TestConcurrentReceive(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
-	ib, err := inbox.New(s, "busy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 4 {
-		a := inbox.Actor{ID: fmt.Sprint("a", i), Role: inbox.Support}
-		if err := ib.PutMember(ctx, inbox.Member{ID: a.ID, Role: a.Role}); err != nil {
-			t.Fatal(err)
-		}
-		if err := ib.SetPresence(ctx, a, a.ID, assign.Online); err != nil {
-			t.Fatal(err)
-		}
-	}
-	on := true
-	if _, err := ib.UpdateSettings(ctx, inbox.Actor{ID: "a0", Role: inbox.Owner}, inbox.SettingsPatch{RoundRobin: &on}); err != nil {
-		t.Fatal(err)
-	}
+	ib := roundRobinInbox(t, s, "busy", 4)
 	const workers, each = 8, 12
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -635,7 +619,7 @@ func TestConcurrentReceive(t *testing.T) {
 		t.Fatal(err)
 	}
 	const chats, texts = workers * each * 2 / 3, workers * each / 3
-	err = s.View(ctx, "busy", func(tx inbox.ReadTx) error {
+	err := s.View(ctx, "busy", func(tx inbox.ReadTx) error {
 		all, err := tx.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, Order: inbox.OldestFirst, Limit: 1000})
 		if err != nil {
 			return err

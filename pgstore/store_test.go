@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/storetest"
 	"github.com/routedesk/routedesk/pgstore"
@@ -119,4 +120,29 @@ func TestMain(m *testing.M) {
 		pool.Close()
 	}
 	os.Exit(code)
+}
+
+// roundRobinInbox returns a new inbox of s with round robin on and the given
+// number of agents online, a0, a1…
+func roundRobinInbox(t testing.TB, s inbox.Store, id string, agents int) *inbox.Inbox {
+	t.Helper()
+	ctx := context.Background()
+	ib, err := inbox.New(s, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range agents {
+		a := inbox.Actor{ID: fmt.Sprint("a", i), Role: inbox.Support}
+		if err := ib.PutMember(ctx, inbox.Member{ID: a.ID, Name: a.ID, Role: a.Role}); err != nil {
+			t.Fatal(err)
+		}
+		if err := ib.SetPresence(ctx, a, a.ID, assign.Online); err != nil {
+			t.Fatal(err)
+		}
+	}
+	on := true
+	if _, err := ib.UpdateSettings(ctx, inbox.Actor{ID: "a0", Role: inbox.Owner}, inbox.SettingsPatch{RoundRobin: &on}); err != nil {
+		t.Fatal(err)
+	}
+	return ib
 }

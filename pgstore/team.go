@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -81,13 +82,7 @@ func (r *readTx) members(q string, args ...any) ([]inbox.Member, error) {
 // Member implements [inbox.ReadTx].
 func (r *readTx) Member(id string) (inbox.Member, error) {
 	ms, err := r.members(r.s.sql(`SELECT `+memberColumns+` FROM {s}.members WHERE inbox = $1 AND id = $2`), r.inbox, id)
-	switch {
-	case err != nil:
-		return inbox.Member{}, err
-	case len(ms) == 0:
-		return inbox.Member{}, notFound("member", fmt.Sprintf("%q", id))
-	}
-	return ms[0], nil
+	return first(ms, err, "member", strconv.Quote(id))
 }
 
 // Members implements [inbox.ReadTx].
@@ -130,7 +125,7 @@ func (w *writeTx) delete(q, what, id string) error {
 	}
 	found, err := w.queryRow(w.s.sql(q), []any{w.inbox, id}, new(bool))
 	if err == nil && !found {
-		err = notFound(what, fmt.Sprintf("%q", id))
+		err = notFound(what, strconv.Quote(id))
 	}
 	return err
 }
@@ -312,13 +307,7 @@ func (r *readTx) SavedViews(member string) ([]inbox.SavedView, error) {
 // SavedView implements [inbox.ReadTx].
 func (r *readTx) SavedView(id string) (inbox.SavedView, error) {
 	vs, err := r.savedViews(r.s.sql(`SELECT `+viewColumns+` FROM {s}.saved_views WHERE inbox = $1 AND id = $2`), r.inbox, id)
-	switch {
-	case err != nil:
-		return inbox.SavedView{}, err
-	case len(vs) == 0:
-		return inbox.SavedView{}, notFound("saved view", fmt.Sprintf("%q", id))
-	}
-	return vs[0], nil
+	return first(vs, err, "saved view", strconv.Quote(id))
 }
 
 // PutSavedView implements [inbox.Tx]. The ID must not be empty; the query is

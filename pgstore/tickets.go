@@ -54,7 +54,7 @@ func (r *readTx) scanTicket(rows pgx.Rows) (inbox.Ticket, error) {
 	return t, nil
 }
 
-// tickets runs a query of ticketColumns and returns its rows.
+// ticketList runs a query of ticketColumns and returns its rows.
 func (r *readTx) ticketList(q string, args ...any) ([]inbox.Ticket, error) {
 	var out []inbox.Ticket
 	err := r.query(q, args, func(rows pgx.Rows) error {
@@ -65,22 +65,10 @@ func (r *readTx) ticketList(q string, args ...any) ([]inbox.Ticket, error) {
 	return out, err
 }
 
-// oneTicket runs a query of ticketColumns that finds one ticket or none.
-func (r *readTx) oneTicket(q string, args []any, what string, key any) (inbox.Ticket, error) {
-	ts, err := r.ticketList(q, args...)
-	switch {
-	case err != nil:
-		return inbox.Ticket{}, err
-	case len(ts) == 0:
-		return inbox.Ticket{}, notFound(what, key)
-	}
-	return ts[0], nil
-}
-
 // Ticket implements [inbox.ReadTx].
 func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
-	return r.oneTicket(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`),
-		[]any{r.inbox, number}, "ticket", number)
+	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
+	return first(ts, err, "ticket", number)
 }
 
 // TicketByKey implements [inbox.ReadTx].
@@ -88,9 +76,9 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 	if key == "" {
 		return inbox.Ticket{}, notFound(kind.String()+" ticket with key", strconv.Quote(key))
 	}
-	return r.oneTicket(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
-		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`),
-		[]any{r.inbox, kind.String(), key}, kind.String()+" ticket with key", strconv.Quote(key))
+	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
+		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`), r.inbox, kind.String(), key)
+	return first(ts, err, kind.String()+" ticket with key", strconv.Quote(key))
 }
 
 // CustomerTickets implements [inbox.ReadTx].
