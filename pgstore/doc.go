@@ -38,11 +38,14 @@
 //   - Leases are taken by one conditional upsert.
 //
 // An Update that fails with a serialization failure (40001) or a deadlock
-// (40P01) runs its function again, after a random wait that doubles up to
-// 64 ms, up to [DefaultMaxAttempts] times ([WithMaxAttempts]); then it
-// returns an error matching [inbox.ErrConflict]. The store's own transactions
-// cannot deadlock each other (each takes one lock first); SQL run beside
-// them, such as a host's own transactions on these tables, can.
+// (40P01), or whose connection is lost before COMMIT is sent (the server then
+// rolls it back), runs its function again, after a random wait that doubles
+// up to 64 ms, up to [DefaultMaxAttempts] times ([WithMaxAttempts]); then it
+// returns the error, which for a conflict matches [inbox.ErrConflict]. The
+// store's own transactions cannot deadlock each other (each takes one lock
+// first); SQL run beside them, such as a host's own transactions on these
+// tables, can. A connection lost while COMMIT is on its way leaves the
+// outcome unknown, and that error is returned as it is.
 //
 // # Round trips
 //

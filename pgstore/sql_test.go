@@ -665,3 +665,40 @@ func TestConcurrentReceive(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRetryAfterLostConnection terminates the Update's backend in the middle
+// of its function: the server rolls the transaction back, and the Update
+// runs the function again on another connection and commits once.
+func TestRetryAfterLostConnection(t *testing.T) {
+	t.Parallel()
+	schema := newSchema(t)
+	p := testPool(t)
+	s, err := pgstore.New(p, pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	q := pgx.Identifier{schema}.Sanitize()
+	var runs atomic.Int32
+	err = s.Update(ctx, "a", func(tx inbox.Tx) error {
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+1")); err != nil { // sent: SMS tickets go at once
+			return err
+		}
+		if runs.Add(1) == 1 {
+			var killed bool
+			err := p.QueryRow(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE state = 'idle in transaction' AND strpos(query, $1) > 0`, q).Scan(&killed)
+			if err != nil || !killed {
+				return fmt.Errorf("terminate the Update's backend: %v, %v", killed, err)
+			}
+		}
+		_, err := tx.CreateTicket(ticket(channel.SMS, "+2"))
+		return err
+	})
+	if err != nil || runs.Load() != 2 {
+		t.Fatalf("Update: %v after %d runs; want success after 2", err, runs.Load())
+	}
+	if n := count(t, `SELECT count(*) FROM `+q+`.tickets`); n != 2 {
+		t.Errorf("%d tickets, want 2", n)
+	}
+}

@@ -102,9 +102,12 @@ func (s *Store) sql(template string) string {
 // UPDATE, so the Updates of one inbox run one at a time, each seeing every
 // one committed before it, and Updates of different inboxes never wait for
 // each other. When a statement fails with a serialization failure or a
-// deadlock (which SQL run beside the store's own can cause), Update rolls
-// back and runs fn again, after a short random wait, up to the configured
-// number of attempts; then it returns an error matching [inbox.ErrConflict].
+// deadlock (which SQL run beside the store's own can cause), or the
+// connection is lost before COMMIT is sent, Update rolls back and runs fn
+// again, after a short random wait, up to the configured number of attempts;
+// then it returns the last error, which for a serialization failure or a
+// deadlock matches [inbox.ErrConflict]. A connection lost while COMMIT is on
+// its way leaves the outcome unknown: Update returns that error.
 //
 // When fn returns an error, or panics, the transaction is rolled back and
 // Update returns that error unchanged (or the panic goes on). Update returns
@@ -153,7 +156,7 @@ func (s *Store) update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 	fnErr := fn(w)
 	w.done = true
 	switch {
-	case w.err != nil && retryable(w.err):
+	case w.err != nil && (retryable(w.err) || w.lost()):
 		return w.err, true // the transaction died: whatever fn said, run it again
 	case fnErr != nil:
 		return fnErr, false
@@ -161,11 +164,19 @@ func (s *Store) update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 		return w.err, false
 	}
 	if err := w.commit(); err != nil {
+		// A connection lost now may have committed: only the server's own
+		// refusals are run again.
 		return err, retryable(err)
 	}
 	committed = true
 	return nil, false
 }
+
+// lost reports whether the transaction's connection was lost (the server
+// was restarted, say, or the backend terminated) while ctx is not done: the
+// server rolled the transaction back, so it may run again. Only statements
+// before COMMIT get here.
+func (w *writeTx) lost() bool { return w.conn.IsClosed() && w.ctx.Err() == nil }
 
 // View runs fn on a consistent snapshot of the inbox with the given ID: a
 // REPEATABLE READ, READ ONLY transaction, which never waits for an Update and
