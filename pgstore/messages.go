@@ -26,7 +26,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 		checkText("Message.Body", m.Body), checkTime("Message.At", m.At)); err != nil {
 		return inbox.Message{}, err
 	}
-	key := messageKey{kind, m.ID}
+	key := uniqueKey{messageID, kind, m.ID}
 	if next, ok := w.threads[m.Ticket]; ok && (m.ID == "" || w.absent[key]) {
 		// The index is known and the ID cannot be taken: queue it.
 		m.Index = next
@@ -53,14 +53,30 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	return m, nil
 }
 
-// messageKey is a message ID of a channel.
-type messageKey struct {
+// uniqueKey is a value that a unique index holds: a message ID of a channel,
+// or the key of an SMS ticket.
+type uniqueKey struct {
+	what uint8 // messageID or smsKey
 	kind channel.Kind
-	id   string
+	key  string
+}
+
+const (
+	messageID uint8 = iota
+	smsKey
+)
+
+// missing records that a lookup in the transaction found no row with key:
+// until the transaction adds one, an insert with it cannot conflict.
+func (r *readTx) missing(key uniqueKey) {
+	if r.absent == nil {
+		r.absent = make(map[uniqueKey]bool)
+	}
+	r.absent[key] = true
 }
 
 // added records a message added at index of ticket's thread.
-func (w *writeTx) added(key messageKey, ticket int64, index int) {
+func (w *writeTx) added(key uniqueKey, ticket int64, index int) {
 	if w.threads == nil {
 		w.threads = make(map[int64]int)
 	}
@@ -102,10 +118,7 @@ func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	found, err := r.queryRow(r.s.sql(`SELECT ticket FROM {s}.messages WHERE inbox = $1 AND kind = $2 AND id = $3 AND id <> ''`),
 		[]any{r.inbox, kind.String(), id}, &n)
 	if err == nil && !found {
-		if r.absent == nil {
-			r.absent = make(map[messageKey]bool)
-		}
-		r.absent[messageKey{kind, id}] = true
+		r.missing(uniqueKey{messageID, kind, id})
 		err = notFound(kind.String()+" message", strconv.Quote(id))
 	}
 	return n, err

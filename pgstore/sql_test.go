@@ -338,8 +338,8 @@ func TestContextDoneInside(t *testing.T) {
 	}
 }
 
-// TestQueuedMessages adds messages that the transaction knows to be new
-// (queued without a round trip) and one that is not.
+// TestQueuedMessages adds messages and an SMS ticket that the transaction
+// knows to be new (queued without a round trip), and then ones that are not.
 func TestQueuedMessages(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
@@ -364,7 +364,21 @@ func TestQueuedMessages(t *testing.T) {
 		if err == nil && len(ms) != 3 {
 			err = fmt.Errorf("%d messages, want 3", len(ms))
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// An SMS key looked up and missing: the ticket is queued, and a
+		// second one with the key conflicts.
+		if _, err := tx.TicketByKey(channel.SMS, "+2"); !errors.Is(err, inbox.ErrNotFound) {
+			return fmt.Errorf("TicketByKey of a new phone: %v", err)
+		}
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+2")); err != nil {
+			return err
+		}
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+2")); !errors.Is(err, inbox.ErrConflict) {
+			return fmt.Errorf("a second SMS ticket of a queued phone: %v, want ErrConflict", err)
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

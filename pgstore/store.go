@@ -245,10 +245,11 @@ type readTx struct {
 	// transaction, so that PutTicket checks it without a round trip.
 	tickets map[int64]identity
 	// threads holds the next message index of the tickets whose thread
-	// length the transaction knows, and absent the message IDs it found
-	// missing: AddMessage queues a message that both say is new.
+	// length the transaction knows, and absent the message IDs and SMS keys
+	// it found missing: AddMessage and CreateTicket queue what cannot
+	// conflict.
 	threads map[int64]int
-	absent  map[messageKey]bool
+	absent  map[uniqueKey]bool
 }
 
 // writeTx is a read-write transaction.

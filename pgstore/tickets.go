@@ -78,6 +78,9 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 	}
 	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
 		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`), r.inbox, kind.String(), key)
+	if err == nil && len(ts) == 0 && kind == channel.SMS {
+		r.missing(uniqueKey{smsKey, kind, key})
+	}
 	return first(ts, err, kind.String()+" ticket with key", strconv.Quote(key))
 }
 
@@ -122,8 +125,9 @@ func ticketArgs(t *inbox.Ticket) []any {
 }
 
 // CreateTicket implements [inbox.Tx]. An SMS ticket with a key is inserted
-// at once, to learn whether the key is taken (ErrConflict); any other ticket
-// cannot conflict, and is queued with the transaction's next round trip.
+// at once, to learn whether the key is taken (ErrConflict), unless the
+// transaction looked the key up and found no ticket; any other ticket cannot
+// conflict, and is queued with the transaction's next round trip.
 func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	if err := w.load(); err != nil {
 		return inbox.Ticket{}, err
@@ -137,7 +141,8 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	t.Number = w.row.lastTicket + 1
 	args := append([]any{w.inbox, t.Number}, ticketArgs(&t)...)
 	insert := `INSERT INTO {s}.tickets (inbox, ` + ticketColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
-	if t.Channel == channel.SMS && t.Key != "" {
+	key := uniqueKey{smsKey, channel.SMS, t.Key}
+	if t.Channel == channel.SMS && t.Key != "" && !w.absent[key] {
 		inserted, err := w.queryRow(w.s.sql(insert+` ON CONFLICT DO NOTHING RETURNING true`), args, new(bool))
 		if err != nil {
 			return inbox.Ticket{}, err
@@ -147,6 +152,9 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 		}
 	} else if err := w.write(w.s.sql(insert), args...); err != nil {
 		return inbox.Ticket{}, err
+	}
+	if t.Channel == channel.SMS {
+		delete(w.absent, key)
 	}
 	w.row.lastTicket, w.dirty = t.Number, true
 	if w.tickets == nil {
