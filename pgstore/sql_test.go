@@ -566,7 +566,10 @@ func TestRetryAfterDeadlock(t *testing.T) {
 				time.Sleep(5 * time.Millisecond)
 			}
 			// Now the other transaction waits for the inbox: a deadlock, which
-			// the Update, waiting first, finds and loses.
+			// the Update finds and loses, as it waited first: each backend
+			// looks for a deadlock once it has waited deadlock_timeout (1 s),
+			// and the gap keeps a busy machine from reversing the order.
+			time.Sleep(300 * time.Millisecond)
 			if _, err := other.Exec(ctx, `SELECT 1 FROM `+q+`.inboxes WHERE id = 'a' FOR UPDATE`); err != nil {
 				t.Fatalf("the other transaction: %v", err)
 			}
