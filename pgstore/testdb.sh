@@ -7,8 +7,9 @@
 # When ROUTEDESK_PG_URL is already set, COMMAND runs against that server.
 # Otherwise the script starts a throwaway server (initdb into a temporary
 # folder, as the postgres user when run as root, listening only on a unix
-# socket in that folder, no TCP), runs COMMAND, and stops the server and
-# removes the folder however COMMAND ends. Without PostgreSQL's server
+# socket in that folder, no TCP), runs COMMAND with ROUTEDESK_PG_DATA and
+# ROUTEDESK_PG_BINDIR naming its data folder and the folder of pg_ctl too,
+# and stops the server and removes the folder however COMMAND ends. Without PostgreSQL's server
 # programs COMMAND runs without a URL (pgstore's tests then skip), except
 # when CI=true, where that is an error.
 set -euo pipefail
@@ -77,6 +78,8 @@ opts="-c listen_addresses= -k $dir -c fsync=off -c synchronous_commit=off -c ful
 	{ cat "$dir/server.log" >&2; exit 1; }
 
 export ROUTEDESK_PG_URL="postgres:///postgres?host=$dir&user=postgres&sslmode=disable"
+# For tests that restart the server: its data folder and pg_ctl's folder.
+export ROUTEDESK_PG_DATA="$dir/data" ROUTEDESK_PG_BINDIR="$bin"
 status=0
 "$@" || status=$?
 exit $status
