@@ -1,0 +1,123 @@
+// Package pgstore is the [inbox.Store] on PostgreSQL, through pgx v5, for
+// hosts that run several replicas over one database. It is its own Go module,
+// so that routedesk's core module never requires pgx. It passes
+// storetest.Run, like the in-memory store.
+//
+//	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
+//	err = pgstore.Migrate(ctx, pool)      // at start-up, in every replica
+//	store, err := pgstore.New(pool)       // no I/O
+//	ib, err := inbox.New(store, "acme")
+//
+// # Transactions
+//
+// [Store.Update] is one READ COMMITTED transaction whose first statement
+// locks the inbox's row of the inboxes table (creating it if need be). The
+// Updates of one inbox therefore run one at a time, and every statement of
+// each sees everything committed before it: they are serializable by the row
+// lock, whatever the isolation level. The transactions only lock that row and
+// never change it (the inbox's counters live in a row of their own), so
+// PostgreSQL hands the lock on in the order the transactions asked for it.
+// Updates of different inboxes never wait for each other. [Store.View] is a
+// REPEATABLE READ, READ ONLY transaction: a snapshot that waits for nothing.
+//
+// The invariants are held by that lock and by the tables themselves:
+//
+//   - Ticket numbers and event sequence numbers come from the inbox's counters
+//     row, written under the lock, so they are dense and a rolled-back
+//     transaction consumes none; events commit in Seq order, so an outbox
+//     reader never sees a later event before an earlier one.
+//   - A unique index allows one SMS ticket per phone (a partial index on the
+//     key of SMS tickets), another one message per message ID in an inbox and
+//     channel (which also keeps one ticket per email thread). CreateTicket and
+//     AddMessage insert ON CONFLICT DO NOTHING and report ErrConflict, so the
+//     transaction goes on.
+//   - The rotation is rebuilt from its rows (one per agent, with the pool's
+//     sequence number in the counters row) once per transaction, changed in
+//     memory by the assign package's own rules, and each member written back
+//     once, at commit.
+//   - Leases are taken by one conditional upsert.
+//
+// An Update that fails with a serialization failure (40001) or a deadlock
+// (40P01), or whose connection is lost before COMMIT is sent (the server then
+// rolls it back), runs its function again, after a random wait that doubles
+// up to 64 ms, up to [DefaultMaxAttempts] times ([WithMaxAttempts]); then it
+// returns the error, which for a conflict matches [inbox.ErrConflict]. The
+// store's own transactions cannot deadlock each other (each takes one lock
+// first); SQL run beside them, such as a host's own transactions on these
+// tables, can. A connection lost while COMMIT is on its way leaves the
+// outcome unknown, and that error is returned as it is.
+//
+// # Round trips
+//
+// Statements whose results a transaction does not need at once (inserted
+// tickets other than SMS ones, events, updates, rotation rows, counters) are
+// queued and sent with the transaction's next read or with COMMIT, in one
+// round trip (a pgx batch, pipelined). BEGIN, the lock and the read of the
+// inbox's row go with the first statement, and an Update reads the first
+// rotationPrefetch+1 (65) rotation members with them. A new web chat ticket
+// given out by round robin costs two round trips: the lookup of its
+// conversation (with the lock and the rotation), and the commit.
+//
+// # Views
+//
+// The standard views have indexes: (inbox, status, assignee, active_at DESC,
+// number DESC) and (inbox, status, assignee, number) for My inbox and
+// Unassigned, and the same without assignee for All. Tickets reads one index
+// range per status asked for, each stopping at the page (LIMIT), merged in
+// order by PostgreSQL (UNION ALL under Merge Append): O(statuses × page) when
+// most tickets of those statuses pass the other filters, which are checked on
+// the way. Cursors are keyset predicates, (active_at, number) < ($at,
+// $number), so tickets inserted while a client pages never make a page repeat
+// or skip one. Count is an index count: O(matching tickets). TestExplain
+// checks the plans.
+//
+// # Schema
+//
+// The tables live in one PostgreSQL schema, "routedesk" unless [WithSchema]
+// names another. [Migrate] creates the schema and applies the embedded,
+// versioned migrations ([Migrations], files NNNN_name.sql) that its
+// migrations table does not list, in one transaction under an advisory lock
+// named after the schema, so replicas may all call it as they start. Hosts
+// with their own migration tool apply the files of [Migrations] instead.
+// Every row carries its inbox's ID, the first column of every key;
+// identifiers compare byte by byte (COLLATE "C"), as Go compares strings.
+//
+// # Decisions where the contract was silent
+//
+//   - Times are kept to the microsecond (the rest is dropped, as the inbox
+//     does with its clock) and read back in UTC. The zero time is NULL in the
+//     optional columns (snoozed_until, first_response_at, closed_at) and
+//     -infinity in the others, so it sorts first; times outside PostgreSQL's
+//     range (4713 BC to 294276 AD) are ErrInvalid. An event's times are
+//     truncated the same way.
+//   - Text is UTF-8 without NUL (PostgreSQL's text); identifiers (inbox,
+//     member, view and lease IDs, customers, keys, assignees, tags, message
+//     IDs) are at most 1024 bytes, to keep index entries under PostgreSQL's
+//     limit. Anything else is ErrInvalid, refused before it reaches the
+//     server, so the transaction goes on. The database must be UTF8
+//     ([Migrate] checks).
+//   - uint64 values (Member.Joined, rotation Joined and Last and Seq) are
+//     kept in bigint: above 2^63-1 they are ErrInvalid, and a rotation
+//     Seq that would pass it is [assign.ErrSeqExhausted].
+//   - A rotation member's Hours must be an *officehours.Schedule (or nil):
+//     that is what the store can keep; other [assign.Hours] are ErrInvalid.
+//   - Decoding a schedule from JSON loads its time zone (about 100 µs), so
+//     schedules are cached for the life of the process by their JSON text
+//     (up to 10,000 of them); a Schedule is immutable, so one value serves
+//     every transaction.
+//   - Events are kept as inbox.Event's JSON form (a json column, with their
+//     inbox, seq and ticket as columns): the events table can be read as an
+//     outbox by other tools.
+//   - There are no foreign keys: tickets are numbered densely and never
+//     deleted, so the store checks references against the counters (a
+//     foreign key would cost a lookup per insert).
+//   - A transaction used after its function returned answers [ErrTxDone]; a
+//     transaction is not safe for concurrent use.
+//
+// # Tests
+//
+// The tests read the database's URL from ROUTEDESK_PG_URL and give each test
+// a schema of its own, dropped afterwards, so that they run in parallel;
+// without it they skip, except when CI=true, where they fail. testdb.sh in
+// this folder runs a command with a throwaway server (make test uses it).
+package pgstore

@@ -1,0 +1,721 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/officehours"
+	"github.com/routedesk/routedesk/pgstore"
+	"github.com/routedesk/routedesk/status"
+)
+
+// ticket returns an open ticket of the channel with the key.
+func ticket(kind channel.Kind, key string) inbox.Ticket {
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	return inbox.Ticket{Channel: kind, Customer: "customer", Key: key, Status: status.Open, CreatedAt: at, ActiveAt: at}
+}
+
+func TestOptions(t *testing.T) {
+	t.Parallel()
+	// A pool connects only when a connection is first acquired, and New and
+	// the checks of Migrate do no I/O: no server is needed.
+	p, err := pgxpool.New(context.Background(), "postgres://nobody@127.0.0.1:1/none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for name, c := range map[string]struct {
+		pool *pgxpool.Pool
+		opts []pgstore.Option
+	}{
+		"nil pool":        {nil, nil},
+		"empty schema":    {p, []pgstore.Option{pgstore.WithSchema("")}},
+		"long schema":     {p, []pgstore.Option{pgstore.WithSchema(strings.Repeat("s", 64))}},
+		"NUL in schema":   {p, []pgstore.Option{pgstore.WithSchema("a\x00b")}},
+		"no attempts":     {p, []pgstore.Option{pgstore.WithMaxAttempts(0)}},
+		"not UTF-8":       {p, []pgstore.Option{pgstore.WithSchema("\xff")}},
+		"negative tries":  {p, []pgstore.Option{pgstore.WithMaxAttempts(-1)}},
+		"last one counts": {p, []pgstore.Option{pgstore.WithSchema("ok"), pgstore.WithSchema("")}},
+	} {
+		if _, err := pgstore.New(c.pool, c.opts...); !errors.Is(err, inbox.ErrInvalid) {
+			t.Errorf("New with %s: %v, want an error matching ErrInvalid", name, err)
+		}
+		if err := pgstore.Migrate(context.Background(), c.pool, c.opts...); !errors.Is(err, inbox.ErrInvalid) {
+			t.Errorf("Migrate with %s: %v, want an error matching ErrInvalid", name, err)
+		}
+	}
+	for _, schema := range []string{"routedesk", "Support Desk", `we"ird`, strings.Repeat("s", 63)} {
+		if _, err := pgstore.New(p, pgstore.WithSchema(schema), pgstore.WithMaxAttempts(1)); err != nil {
+			t.Errorf("New with schema %q: %v", schema, err)
+		}
+	}
+}
+
+// count returns the result of a count query.
+func count(t *testing.T, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := testPool(t).QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	p := testPool(t)
+	ctx := context.Background()
+	files, err := fs.Glob(pgstore.Migrations, "*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("Migrations holds %v (%v)", files, err)
+	}
+	schema := `Mixed "Case" ` + t.Name() + fmt.Sprint(time.Now().UnixNano())
+	q := pgx.Identifier{schema}.Sanitize()
+	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+q+` CASCADE`) })
+	// Replicas starting together: one migrates, the others wait and find
+	// nothing to do.
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() { errs[i] = pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent Migrate: %v", err)
+		}
+	}
+	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
+		t.Fatalf("Migrate again: %v", err)
+	}
+	if n := count(t, `SELECT count(*) FROM `+q+`.migrations`); n != len(files) {
+		t.Errorf("%d migrations recorded, want %d", n, len(files))
+	}
+	s, err := pgstore.New(p, pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+		_, err := tx.CreateTicket(ticket(channel.Email, ""))
+		return err
+	}); err != nil {
+		t.Fatalf("a store in the migrated schema: %v", err)
+	}
+}
+
+// TestMigrationsByHand applies Migrations as a host's own migration tool
+// would: each file in order, with search_path set to the schema.
+func TestMigrationsByHand(t *testing.T) {
+	t.Parallel()
+	p := testPool(t)
+	ctx := context.Background()
+	schema := fmt.Sprint("by_hand_", time.Now().UnixNano())
+	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`) })
+	files, _ := fs.Glob(pgstore.Migrations, "*.sql")
+	err := pgx.BeginFunc(ctx, p, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `CREATE SCHEMA `+schema+`; SET LOCAL search_path TO `+schema); err != nil {
+			return err
+		}
+		for _, f := range files {
+			sql, err := fs.ReadFile(pgstore.Migrations, f)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, string(sql)); err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := pgstore.New(p, pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got inbox.Ticket
+	err = s.Update(ctx, "a", func(tx inbox.Tx) (err error) {
+		got, err = tx.CreateTicket(ticket(channel.SMS, "+15550001"))
+		return err
+	})
+	if err != nil || got.Number != 1 {
+		t.Fatalf("CreateTicket in a schema migrated by hand: %+v, %v", got, err)
+	}
+}
+
+// TestInvalidInput checks that what PostgreSQL cannot keep is refused with
+// an error matching ErrInvalid, and that the transaction goes on.
+func TestInvalidInput(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	long := strings.Repeat("x", 1025)
+	tooLate := time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)
+	withTicket := func(edit func(*inbox.Ticket)) inbox.Ticket {
+		tk := ticket(channel.WebChat, "c1")
+		edit(&tk)
+		return tk
+	}
+	err := s.Update(context.Background(), "a", func(tx inbox.Tx) error {
+		good := func() error { _, err := tx.CreateTicket(ticket(channel.Email, "")); return err }
+		if err := good(); err != nil {
+			return err
+		}
+		for name, call := range map[string]func() error{
+			"NUL in a customer": func() error {
+				_, err := tx.CreateTicket(withTicket(func(t *inbox.Ticket) { t.Customer = "a\x00" }))
+				return err
+			},
+			"bad UTF-8 in a subject": func() error {
+				_, err := tx.CreateTicket(withTicket(func(t *inbox.Ticket) { t.Subject = "\xc3\x28" }))
+				return err
+			},
+			"a long key": func() error {
+				_, err := tx.CreateTicket(withTicket(func(t *inbox.Ticket) { t.Key = long }))
+				return err
+			},
+			"a long tag": func() error {
+				_, err := tx.CreateTicket(withTicket(func(t *inbox.Ticket) { t.Tags = []string{long} }))
+				return err
+			},
+			"a time too late": func() error {
+				_, err := tx.CreateTicket(withTicket(func(t *inbox.Ticket) { t.ActiveAt = tooLate }))
+				return err
+			},
+			"a put time": func() error {
+				return tx.PutTicket(withTicket(func(t *inbox.Ticket) { t.Number, t.ClosedAt = 1, tooLate }))
+			},
+			"a message body": func() error {
+				_, err := tx.AddMessage(channel.Email, inbox.Message{Ticket: 1, Body: "\x00"})
+				return err
+			},
+			"a long message ID": func() error { _, err := tx.AddMessage(channel.Email, inbox.Message{Ticket: 1, ID: long}); return err },
+			"a message time": func() error {
+				_, err := tx.AddMessage(channel.Email, inbox.Message{Ticket: 1, At: tooLate})
+				return err
+			},
+			"an event actor": func() error { _, err := tx.Emit(inbox.Event{Type: inbox.TicketCreated, Actor: "\xff"}); return err },
+			"an event tag": func() error {
+				_, err := tx.Emit(inbox.Event{Type: inbox.TagsChanged, Tags: []string{"\x00"}})
+				return err
+			},
+			"an event in year 10000": func() error {
+				_, err := tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+				return err
+			},
+			"an event type":   func() error { _, err := tx.Emit(inbox.Event{Type: 77}); return err },
+			"a member name":   func() error { return tx.PutMember(inbox.Member{ID: "ann", Name: "\x00"}) },
+			"a member joined": func() error { return tx.PutMember(inbox.Member{ID: "ann", Joined: math.MaxUint64}) },
+			"a presence":      func() error { return tx.PutMember(inbox.Member{ID: "ann", Presence: 9}) },
+			"a rotation last": func() error {
+				return tx.PutRotationMember(assign.Member{ID: "ann", Last: math.MaxInt64 + 1})
+			},
+			"hours of another kind": func() error {
+				return tx.PutRotationMember(assign.Member{ID: "ann", Hours: otherHours(nil)})
+			},
+			"nil schedule hours": func() error {
+				return tx.PutRotationMember(assign.Member{ID: "ann", Hours: (*officehours.Schedule)(nil)})
+			},
+			"a view name":    func() error { return tx.PutSavedView(inbox.SavedView{ID: "v", Name: "\xff"}) },
+			"a view query":   func() error { return tx.PutSavedView(inbox.SavedView{ID: "v", Query: inbox.Query{View: 9}}) },
+			"a lease holder": func() error { _, err := tx.Lease("l", long, time.Now(), time.Now().Add(time.Second)); return err },
+			"a lease until":  func() error { _, err := tx.Lease("l", "me", time.Now(), tooLate); return err },
+		} {
+			if err := call(); !errors.Is(err, inbox.ErrInvalid) {
+				t.Errorf("%s: %v, want an error matching ErrInvalid", name, err)
+			}
+		}
+		return good()
+	})
+	if err != nil {
+		t.Fatalf("the transaction did not go on after refusing invalid input: %v", err)
+	}
+	if err := s.View(context.Background(), "a", func(tx inbox.ReadTx) error {
+		n, err := tx.Count(inbox.Filter{Statuses: []status.Status{status.Open}})
+		if err == nil && n != 2 {
+			err = fmt.Errorf("%d tickets, want 2", n)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a\x00", "\xff", strings.Repeat("i", 1025)} {
+		if err := s.View(context.Background(), id, func(inbox.ReadTx) error { return nil }); !errors.Is(err, inbox.ErrInvalid) {
+			t.Errorf("View of inbox %.10q: %v, want an error matching ErrInvalid", id, err)
+		}
+	}
+}
+
+// otherHours are assign.Hours that are no officehours.Schedule.
+type otherHours func(time.Time) bool
+
+func (otherHours) IsOpen(time.Time) bool { return true }
+
+// TestTimesRoundTrip keeps the earliest and latest times PostgreSQL holds,
+// and drops what is below a microsecond.
+func TestTimesRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	first := time.Unix(-210866803200, 0).UTC()
+	last := time.Unix(9224318016000, 0).Add(-time.Microsecond).UTC()
+	odd := time.Date(2025, 3, 3, 9, 0, 0, 1999, time.UTC)
+	in := ticket(channel.Email, "")
+	in.CreatedAt, in.ActiveAt, in.SnoozedUntil, in.ClosedAt = first, last, odd, time.Time{}
+	var want inbox.Ticket
+	err := s.Update(context.Background(), "a", func(tx inbox.Tx) (err error) {
+		want, err = tx.CreateTicket(in)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.SnoozedUntil = odd.Truncate(time.Microsecond)
+	var got inbox.Ticket
+	if err := s.View(context.Background(), "a", func(tx inbox.ReadTx) (err error) { got, err = tx.Ticket(1); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("ticket (-want +got):\n%s", d)
+	}
+}
+
+// TestTxDone uses a transaction after its function returned.
+func TestTxDone(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	var kept inbox.Tx
+	if err := s.Update(context.Background(), "a", func(tx inbox.Tx) error { kept = tx; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kept.CreateTicket(ticket(channel.Email, "")); !errors.Is(err, pgstore.ErrTxDone) {
+		t.Errorf("CreateTicket after the transaction: %v, want ErrTxDone", err)
+	}
+	if _, err := kept.Ticket(1); !errors.Is(err, pgstore.ErrTxDone) {
+		t.Errorf("Ticket after the transaction: %v, want ErrTxDone", err)
+	}
+}
+
+// TestContextDoneInside cancels the context while the function runs.
+func TestContextDoneInside(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+1")); err != nil {
+			return err
+		}
+		cancel()
+		_, err := tx.Ticket(1)
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Update: %v, want context.Canceled", err)
+	}
+	if err := s.View(context.Background(), "a", func(tx inbox.ReadTx) error {
+		_, err := tx.Ticket(1)
+		if !errors.Is(err, inbox.ErrNotFound) {
+			return fmt.Errorf("ticket of a canceled Update: %v", err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestQueuedMessages adds messages and an SMS ticket that the transaction
+// knows to be new (queued without a round trip), and then ones that are not.
+func TestQueuedMessages(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	err := s.Update(context.Background(), "a", func(tx inbox.Tx) error {
+		tk, err := tx.CreateTicket(ticket(channel.SMS, "+1"))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.TicketByMessage(channel.SMS, "m1"); !errors.Is(err, inbox.ErrNotFound) {
+			return fmt.Errorf("TicketByMessage of a new ID: %v", err)
+		}
+		for i, id := range []string{"m1", "", "m2"} {
+			m, err := tx.AddMessage(channel.SMS, inbox.Message{Ticket: tk.Number, ID: id, Body: "hi"})
+			if err != nil || m.Index != i {
+				return fmt.Errorf("AddMessage %d: %+v, %v", i, m, err)
+			}
+		}
+		if _, err := tx.AddMessage(channel.SMS, inbox.Message{Ticket: tk.Number, ID: "m1"}); !errors.Is(err, inbox.ErrConflict) {
+			return fmt.Errorf("AddMessage of a queued ID again: %v, want ErrConflict", err)
+		}
+		ms, err := tx.Messages(tk.Number, math.MaxInt, 10)
+		if err == nil && len(ms) != 3 {
+			err = fmt.Errorf("%d messages, want 3", len(ms))
+		}
+		if err != nil {
+			return err
+		}
+		// An SMS key looked up and missing: the ticket is queued, and a
+		// second one with the key conflicts.
+		if _, err := tx.TicketByKey(channel.SMS, "+2"); !errors.Is(err, inbox.ErrNotFound) {
+			return fmt.Errorf("TicketByKey of a new phone: %v", err)
+		}
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+2")); err != nil {
+			return err
+		}
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+2")); !errors.Is(err, inbox.ErrConflict) {
+			return fmt.Errorf("a second SMS ticket of a queued phone: %v, want ErrConflict", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLargeRotation has more members than an Update reads with the inbox's
+// row.
+func TestLargeRotation(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	const n = 70
+	ctx := context.Background()
+	if err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+		for i := range n {
+			if err := tx.PutRotationMember(assign.Member{ID: fmt.Sprintf("a%02d", i), Joined: uint64(i + 1), Presence: assign.Online}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		if err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+			r, err := tx.Rotation()
+			if err != nil {
+				return err
+			}
+			if got := len(r.Members()); got != n {
+				return fmt.Errorf("%d members, want %d", got, n)
+			}
+			d := r.Pick(time.Now(), nil)
+			if want := fmt.Sprintf("a%02d", round); d.Agent != want {
+				return fmt.Errorf("Pick chose %q, want %q", d.Agent, want)
+			}
+			return tx.ApplyDecision(d)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// rawDump returns every row of the inbox in the store's tables, as JSON.
+func rawDump(t *testing.T, schema, id string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for table, key := range map[string]string{
+		"inboxes": "id", "counters": "inbox", "tickets": "inbox", "messages": "inbox", "events": "inbox",
+		"members": "inbox", "rotation": "inbox", "saved_views": "inbox", "leases": "inbox",
+	} {
+		rows, _ := testPool(t).Query(context.Background(),
+			`SELECT row_to_json(t)::text FROM "`+schema+`".`+table+` AS t WHERE `+key+` = $1 ORDER BY 1`, id)
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[table] = lines
+	}
+	return out
+}
+
+// TestFailedUpdateLeavesNoRow checks the tables themselves after an Update
+// that wrote to every one of them and failed.
+func TestFailedUpdateLeavesNoRow(t *testing.T) {
+	t.Parallel()
+	schema := newSchema(t)
+	s, err := pgstore.New(testPool(t), pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	writeAll := func(tx inbox.Tx) error {
+		tk, err := tx.CreateTicket(ticket(channel.SMS, fmt.Sprint("+1555", now.Unix())))
+		if err != nil {
+			return err
+		}
+		m, err := tx.AddMessage(channel.SMS, inbox.Message{Ticket: tk.Number, ID: fmt.Sprint("SM", now.Unix()), Body: "hi", At: now})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: now, Ticket: tk.Number, Message: &m}); err != nil {
+			return err
+		}
+		if err := tx.PutRotationMember(assign.Member{ID: "ann", Joined: 1, Presence: assign.Online}); err != nil {
+			return err
+		}
+		r, err := tx.Rotation()
+		if err != nil {
+			return err
+		}
+		if err := tx.ApplyDecision(r.Pick(now, nil)); err != nil {
+			return err
+		}
+		if err := tx.SetDelivered(1); err != nil {
+			return err
+		}
+		if err := tx.PutSettings(inbox.Settings{RoundRobin: true}); err != nil {
+			return err
+		}
+		if err := tx.PutMember(inbox.Member{ID: fmt.Sprint("m", now.Unix()), Name: "M"}); err != nil {
+			return err
+		}
+		if err := tx.PutSavedView(inbox.SavedView{ID: fmt.Sprint("v", now.Unix()), Name: "V"}); err != nil {
+			return err
+		}
+		_, err = tx.Lease(fmt.Sprint("l", now.Unix()), "me", now, now.Add(time.Minute))
+		return err
+	}
+	if err := s.Update(ctx, "a", writeAll); err != nil {
+		t.Fatal(err)
+	}
+	before := rawDump(t, schema, "a")
+	for table, rows := range before {
+		if len(rows) == 0 {
+			t.Fatalf("no row in %s after an Update that wrote to every table", table)
+		}
+	}
+	now = now.Add(time.Hour)
+	boom := errors.New("boom")
+	if err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+		if err := writeAll(tx); err != nil {
+			return err
+		}
+		return boom
+	}); err != boom {
+		t.Fatalf("Update returned %v, want the function's error", err)
+	}
+	if d := cmp.Diff(before, rawDump(t, schema, "a")); d != "" {
+		t.Errorf("rows after a failed Update (-before +after):\n%s", d)
+	}
+	// The other inbox of the schema, written by neither, has no row at all.
+	for table, rows := range rawDump(t, schema, "b") {
+		if len(rows) > 0 {
+			t.Errorf("inbox b has rows in %s: %v", table, rows)
+		}
+	}
+}
+
+// TestRetryAfterDeadlock makes an Update the victim of a real deadlock with
+// a transaction run beside the store (a host's own SQL): the Update runs its
+// function again and commits once.
+func TestRetryAfterDeadlock(t *testing.T) {
+	t.Parallel()
+	for _, attempts := range []int{pgstore.DefaultMaxAttempts, 1} {
+		t.Run(fmt.Sprint("attempts=", attempts), func(t *testing.T) {
+			t.Parallel()
+			schema := newSchema(t)
+			p := testPool(t)
+			s, err := pgstore.New(p, pgstore.WithSchema(schema), pgstore.WithMaxAttempts(attempts))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if err := s.Update(ctx, "a", func(tx inbox.Tx) error { _, err := tx.CreateTicket(ticket(channel.Email, "")); return err }); err != nil {
+				t.Fatal(err)
+			}
+			// The other transaction holds ticket 1.
+			other, err := p.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Rollback(ctx)
+			q := pgx.Identifier{schema}.Sanitize()
+			if _, err := other.Exec(ctx, `UPDATE `+q+`.tickets SET subject = 'other' WHERE inbox = 'a' AND number = 1`); err != nil {
+				t.Fatal(err)
+			}
+			// The Update holds the inbox and waits for ticket 1.
+			var runs atomic.Int32
+			done := make(chan error, 1)
+			go func() {
+				done <- s.Update(ctx, "a", func(tx inbox.Tx) error {
+					runs.Add(1)
+					tk := ticket(channel.Email, "")
+					tk.Number, tk.Subject = 1, "store"
+					if err := tx.PutTicket(tk); err != nil {
+						return err
+					}
+					_, err := tx.Ticket(1) // sends the update
+					return err
+				})
+			}()
+			for count(t, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0`, q) == 0 {
+				time.Sleep(5 * time.Millisecond)
+			}
+			// Now the other transaction waits for the inbox: a deadlock, which
+			// the Update finds and loses, as it waited first: each backend
+			// looks for a deadlock once it has waited deadlock_timeout (1 s),
+			// and the gap keeps a busy machine from reversing the order.
+			time.Sleep(300 * time.Millisecond)
+			if _, err := other.Exec(ctx, `SELECT 1 FROM `+q+`.inboxes WHERE id = 'a' FOR UPDATE`); err != nil {
+				t.Fatalf("the other transaction: %v", err)
+			}
+			if err := other.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			err = <-done
+			subject := ""
+			if err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+				tk, err := tx.Ticket(1)
+				subject = tk.Subject
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if attempts == 1 {
+				var pg *pgconn.PgError
+				if !errors.Is(err, inbox.ErrConflict) || !errors.As(err, &pg) || pg.Code != "40P01" {
+					t.Fatalf("Update with one attempt: %v, want a deadlock matching ErrConflict", err)
+				}
+				if runs.Load() != 1 || subject != "other" {
+					t.Fatalf("%d runs, subject %q; want 1 run and the other transaction's subject", runs.Load(), subject)
+				}
+				return
+			}
+			if err != nil || runs.Load() != 2 || subject != "store" {
+				t.Fatalf("Update: %v after %d runs, subject %q; want success after 2 runs, subject \"store\"", err, runs.Load(), subject)
+			}
+		})
+	}
+}
+
+// TestConcurrentReceive receives messages into one inbox from several
+// goroutines through inbox.Inbox, and checks what a history must show:
+// tickets and events numbered densely, one SMS ticket per phone holding
+// every text, and round robin's counts within one of each other.
+func TestConcurrentReceive(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx := context.Background()
+	ib := roundRobinInbox(t, s, "busy", 4)
+	const workers, each = 8, 12
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				in := channel.Inbound{Kind: channel.WebChat, Body: "hi",
+					WebChat: channel.WebChatFields{Visitor: "v", Conversation: fmt.Sprintf("c%d-%d", w, i)}}
+				if i%3 == 0 { // every worker texts the same two phones
+					in = channel.Inbound{Kind: channel.SMS, Body: "hi", SMS: channel.SMSFields{
+						From: fmt.Sprint("+1555000000", i%2), To: "+15559990000", MessageID: fmt.Sprintf("SM%d-%d", w, i)}}
+				}
+				if _, err := ib.Receive(ctx, in); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	const chats, texts = workers * each * 2 / 3, workers * each / 3
+	err := s.View(ctx, "busy", func(tx inbox.ReadTx) error {
+		all, err := tx.Tickets(inbox.Filter{Statuses: []status.Status{status.Open}, Order: inbox.OldestFirst, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		if len(all) != chats+2 {
+			return fmt.Errorf("%d tickets, want %d chats and 2 phones", len(all), chats)
+		}
+		perAgent := map[string]int{}
+		for i, tk := range all {
+			if tk.Number != int64(i+1) {
+				return fmt.Errorf("ticket %d of the list has number %d", i+1, tk.Number)
+			}
+			perAgent[tk.Assignee]++
+			if tk.Channel == channel.SMS {
+				ms, err := tx.Messages(tk.Number, math.MaxInt, 1000)
+				if err != nil {
+					return err
+				}
+				if len(ms) != texts/2 {
+					return fmt.Errorf("phone %s has %d texts, want %d", tk.Key, len(ms), texts/2)
+				}
+			}
+		}
+		low, high := math.MaxInt, 0
+		for _, n := range perAgent {
+			low, high = min(low, n), max(high, n)
+		}
+		if len(perAgent) != 4 || high-low > 1 {
+			return fmt.Errorf("round robin gave %v", perAgent)
+		}
+		events, err := tx.Outbox(0, 100000)
+		if err != nil {
+			return err
+		}
+		for i, e := range events {
+			if e.Seq != int64(i+1) {
+				return fmt.Errorf("event %d of the outbox has seq %d", i+1, e.Seq)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRetryAfterLostConnection terminates the Update's backend in the middle
+// of its function: the server rolls the transaction back, and the Update
+// runs the function again on another connection and commits once.
+func TestRetryAfterLostConnection(t *testing.T) {
+	t.Parallel()
+	schema := newSchema(t)
+	p := testPool(t)
+	s, err := pgstore.New(p, pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	q := pgx.Identifier{schema}.Sanitize()
+	var runs atomic.Int32
+	err = s.Update(ctx, "a", func(tx inbox.Tx) error {
+		if _, err := tx.CreateTicket(ticket(channel.SMS, "+1")); err != nil { // sent: SMS tickets go at once
+			return err
+		}
+		if runs.Add(1) == 1 {
+			var killed bool
+			err := p.QueryRow(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE state = 'idle in transaction' AND strpos(query, $1) > 0`, q).Scan(&killed)
+			if err != nil || !killed {
+				return fmt.Errorf("terminate the Update's backend: %v, %v", killed, err)
+			}
+		}
+		_, err := tx.CreateTicket(ticket(channel.SMS, "+2"))
+		return err
+	})
+	if err != nil || runs.Load() != 2 {
+		t.Fatalf("Update: %v after %d runs; want success after 2", err, runs.Load())
+	}
+	if n := count(t, `SELECT count(*) FROM `+q+`.tickets`); n != 2 {
+		t.Errorf("%d tickets, want 2", n)
+	}
+}

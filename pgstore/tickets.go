@@ -1,0 +1,370 @@
+package pgstore
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+)
+
+// identity is what fixes a ticket at creation: the indexes file it under
+// these, and PutTicket refuses to change them.
+type identity struct {
+	channel  channel.Kind
+	customer string
+	key      string
+}
+
+func identityOf(t *inbox.Ticket) identity { return identity{t.Channel, t.Customer, t.Key} }
+
+const ticketColumns = `number, channel, customer, key, subject, status, assignee, tags, unread,
+	created_at, active_at, snoozed_until, first_response_at, closed_at`
+
+// scanTicket scans a row of ticketColumns, and remembers the ticket's
+// identity for PutTicket.
+func (r *readTx) scanTicket(rows pgx.Rows) (inbox.Ticket, error) {
+	var t inbox.Ticket
+	var ch, st string
+	err := rows.Scan(&t.Number, &ch, &t.Customer, &t.Key, &t.Subject, &st, &t.Assignee, &t.Tags, &t.Unread,
+		scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt))
+	if err != nil {
+		return t, err
+	}
+	if err := t.Channel.UnmarshalText([]byte(ch)); err != nil {
+		return t, &Error{Op: "decode a stored ticket", Err: err}
+	}
+	if err := t.Status.UnmarshalText([]byte(st)); err != nil {
+		return t, &Error{Op: "decode a stored ticket", Err: err}
+	}
+	if len(t.Tags) == 0 {
+		t.Tags = nil
+	}
+	if r.tickets == nil {
+		r.tickets = make(map[int64]identity)
+	}
+	r.tickets[t.Number] = identityOf(&t)
+	return t, nil
+}
+
+// ticketList runs a query of ticketColumns and returns its rows.
+func (r *readTx) ticketList(q string, args ...any) ([]inbox.Ticket, error) {
+	var out []inbox.Ticket
+	err := r.query(q, args, func(rows pgx.Rows) error {
+		t, err := r.scanTicket(rows)
+		out = append(out, t)
+		return err
+	})
+	return out, err
+}
+
+// Ticket implements [inbox.ReadTx].
+func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
+	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
+	return first(ts, err, "ticket", number)
+}
+
+// TicketByKey implements [inbox.ReadTx].
+func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error) {
+	if key == "" {
+		return inbox.Ticket{}, notFound(kind.String()+" ticket with key", strconv.Quote(key))
+	}
+	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
+		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`), r.inbox, kind.String(), key)
+	if err == nil && len(ts) == 0 && kind == channel.SMS {
+		r.missing(uniqueKey{smsKey, kind, key})
+	}
+	return first(ts, err, kind.String()+" ticket with key", strconv.Quote(key))
+}
+
+// CustomerTickets implements [inbox.ReadTx].
+func (r *readTx) CustomerTickets(customer string) (int, error) {
+	var n int
+	_, err := r.queryRow(r.s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND customer = $2`), []any{r.inbox, customer}, &n)
+	return n, err
+}
+
+// exists reports whether the inbox has a ticket with the number: tickets are
+// numbered densely from 1 and never deleted. Call load first.
+func (r *readTx) exists(number int64) bool { return number >= 1 && number <= r.row.lastTicket }
+
+// checkTicket refuses a ticket that cannot be kept.
+func checkTicket(t *inbox.Ticket) error {
+	switch {
+	case !t.Channel.Valid():
+		return invalid("Ticket.Channel", t.Channel.String())
+	case !t.Status.Valid():
+		return invalid("Ticket.Status", t.Status.String())
+	}
+	err := firstError(checkKey("Ticket.Customer", t.Customer), checkKey("Ticket.Key", t.Key), checkKey("Ticket.Assignee", t.Assignee),
+		checkText("Ticket.Subject", t.Subject), checkTime("Ticket.CreatedAt", t.CreatedAt), checkTime("Ticket.ActiveAt", t.ActiveAt),
+		checkTime("Ticket.SnoozedUntil", t.SnoozedUntil), checkTime("Ticket.FirstResponseAt", t.FirstResponseAt),
+		checkTime("Ticket.ClosedAt", t.ClosedAt))
+	for _, tag := range t.Tags {
+		err = firstError(err, checkKey("Ticket.Tags", tag))
+	}
+	return err
+}
+
+// ticketArgs are the arguments $3… of the ticket's columns after inbox and
+// number.
+func ticketArgs(t *inbox.Ticket) []any {
+	tags := slices.Clone(t.Tags) // a queued write must not see the caller change them
+	if tags == nil {
+		tags = []string{}
+	}
+	return []any{t.Channel.String(), t.Customer, t.Key, t.Subject, t.Status.String(), t.Assignee, tags, t.Unread,
+		keptTime(t.CreatedAt), keptTime(t.ActiveAt), optionalTime(t.SnoozedUntil), optionalTime(t.FirstResponseAt), optionalTime(t.ClosedAt)}
+}
+
+// CreateTicket implements [inbox.Tx]. An SMS ticket with a key is inserted
+// at once, to learn whether the key is taken (ErrConflict), unless the
+// transaction looked the key up and found no ticket; any other ticket cannot
+// conflict, and is queued with the transaction's next round trip.
+func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
+	if err := w.load(); err != nil {
+		return inbox.Ticket{}, err
+	}
+	if err := checkTicket(&t); err != nil {
+		return inbox.Ticket{}, err
+	}
+	if w.row.lastTicket == math.MaxInt64 {
+		return inbox.Ticket{}, fmt.Errorf("pgstore: the inbox has %d tickets, the most it can number: %w", w.row.lastTicket, inbox.ErrConflict)
+	}
+	t.Number = w.row.lastTicket + 1
+	args := append([]any{w.inbox, t.Number}, ticketArgs(&t)...)
+	insert := `INSERT INTO {s}.tickets (inbox, ` + ticketColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+	key := uniqueKey{smsKey, channel.SMS, t.Key}
+	if t.Channel == channel.SMS && t.Key != "" && !w.absent[key] {
+		inserted, err := w.queryRow(w.s.sql(insert+` ON CONFLICT DO NOTHING RETURNING true`), args, new(bool))
+		if err != nil {
+			return inbox.Ticket{}, err
+		}
+		if !inserted {
+			return inbox.Ticket{}, fmt.Errorf("pgstore: an SMS ticket with key %q exists: %w", t.Key, inbox.ErrConflict)
+		}
+	} else if err := w.write(w.s.sql(insert), args...); err != nil {
+		return inbox.Ticket{}, err
+	}
+	if t.Channel == channel.SMS {
+		delete(w.absent, key)
+	}
+	w.row.lastTicket, w.dirty = t.Number, true
+	if w.tickets == nil {
+		w.tickets = make(map[int64]identity)
+	}
+	w.tickets[t.Number] = identityOf(&t)
+	if w.threads == nil {
+		w.threads = make(map[int64]int)
+	}
+	w.threads[t.Number] = 0
+	t.Tags = slices.Clone(t.Tags)
+	return t, nil
+}
+
+// PutTicket implements [inbox.Tx]. It reads the ticket's identity unless the
+// transaction already did, and queues the update.
+func (w *writeTx) PutTicket(t inbox.Ticket) error {
+	if err := w.load(); err != nil {
+		return err
+	}
+	if err := checkTicket(&t); err != nil {
+		return err
+	}
+	if !w.exists(t.Number) {
+		return notFound("ticket", t.Number)
+	}
+	id, ok := w.tickets[t.Number]
+	if !ok {
+		old, err := w.Ticket(t.Number)
+		if err != nil {
+			return err
+		}
+		id = identityOf(&old)
+	}
+	if id != identityOf(&t) {
+		return invalid("Ticket", fmt.Sprintf("ticket %d: its channel, customer and key are fixed at creation", t.Number))
+	}
+	return w.write(w.s.sql(`UPDATE {s}.tickets SET subject = $6, status = $7, assignee = $8, tags = $9, unread = $10,
+		created_at = $11, active_at = $12, snoozed_until = $13, first_response_at = $14, closed_at = $15
+		WHERE inbox = $1 AND number = $2 AND channel = $3 AND customer = $4 AND key = $5`),
+		append([]any{w.inbox, t.Number}, ticketArgs(&t)...)...)
+}
+
+// SnoozeDue implements [inbox.ReadTx].
+func (r *readTx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
+	if limit <= 0 {
+		return nil, invalid("limit", fmt.Sprintf("%d; give at least 1", limit))
+	}
+	var out []int64
+	err := r.query(r.s.sql(`SELECT number FROM {s}.tickets
+		WHERE inbox = $1 AND status = 'snoozed' AND coalesce(snoozed_until, '-infinity') <= $2
+		ORDER BY coalesce(snoozed_until, '-infinity'), number LIMIT $3`),
+		[]any{r.inbox, upTo(now), limit}, func(rows pgx.Rows) error {
+			var n int64
+			err := rows.Scan(&n)
+			out = append(out, n)
+			return err
+		})
+	return out, err
+}
+
+// Tickets implements [inbox.ReadTx]. The list is one index range scan per
+// status asked for, each reading no further than the page (the other
+// filters are checked on the way), merged by the order: O(statuses × page)
+// when most tickets of a status pass the other filters.
+func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
+	q, args, err := r.s.ticketsQuery(r.inbox, &f)
+	if err != nil {
+		return nil, err
+	}
+	return r.ticketList(q, args...)
+}
+
+// ticketsQuery returns the statement of Tickets(f) in an inbox, and its
+// arguments.
+func (s *Store) ticketsQuery(id string, f *inbox.Filter) (string, []any, error) {
+	if f.Limit <= 0 {
+		return "", nil, invalid("Filter.Limit", fmt.Sprintf("%d; give at least 1", f.Limit))
+	}
+	statuses, err := checkFilter(f)
+	if err != nil {
+		return "", nil, err
+	}
+	order := `active_at DESC, number DESC`
+	if f.Order == inbox.OldestFirst {
+		order = `number`
+	}
+	args := []any{id, int64(f.Limit)}
+	where := conditions(f, &args)
+	if f.After != nil {
+		if f.Order == inbox.OldestFirst {
+			where += fmt.Sprintf(` AND number > $%d`, len(args)+1)
+			args = append(args, f.After.Number)
+		} else {
+			at, number := after(f.After)
+			where += fmt.Sprintf(` AND (active_at, number) < ($%d, $%d)`, len(args)+1, len(args)+2)
+			args = append(args, at, number)
+		}
+	}
+	var q strings.Builder
+	if len(statuses) > 1 {
+		q.WriteString(`SELECT * FROM (`)
+	}
+	for i, st := range statuses {
+		if i > 0 {
+			q.WriteString(` UNION ALL `)
+		}
+		fmt.Fprintf(&q, `(SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND status = '%s'%s ORDER BY %s LIMIT $2)`, st, where, order)
+	}
+	if len(statuses) > 1 {
+		fmt.Fprintf(&q, `) AS page ORDER BY %s LIMIT $2`, order)
+	}
+	return s.sql(q.String()), args, nil
+}
+
+// after returns the keyset bound (time, number) of a LatestActivity cursor:
+// a kept ticket comes after p exactly when (active_at, number) < the bound.
+func after(p *inbox.Position) (any, int64) {
+	at := upTo(p.At)
+	switch {
+	case at.InfinityModifier == pgtype.Finite && !p.At.Truncate(time.Microsecond).Equal(p.At):
+		// Between two microseconds: the tickets at the one before are all
+		// after p.
+		return at, math.MaxInt64
+	case at.InfinityModifier != pgtype.Finite && !p.At.IsZero():
+		// Before or after every kept time but the zero time, which is
+		// -infinity itself and comes after p.
+		return at, math.MaxInt64
+	}
+	return at, p.Number
+}
+
+// Count implements [inbox.ReadTx].
+func (r *readTx) Count(f inbox.Filter) (int, error) {
+	q, args, err := r.s.countQuery(r.inbox, &f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	_, err = r.queryRow(q, args, &n)
+	return n, err
+}
+
+// countQuery returns the statement of Count(f) in an inbox, and its
+// arguments.
+func (s *Store) countQuery(id string, f *inbox.Filter) (string, []any, error) {
+	statuses, err := checkFilter(f)
+	if err != nil {
+		return "", nil, err
+	}
+	args := []any{id, statuses}
+	where := conditions(f, &args)
+	return s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)` + where), args, nil
+}
+
+// checkFilter checks what Tickets and Count check, and returns the names of
+// the statuses asked for, each once.
+func checkFilter(f *inbox.Filter) ([]string, error) {
+	if len(f.Statuses) == 0 {
+		return nil, invalid("Filter.Statuses", "none")
+	}
+	var names []string
+	for _, s := range f.Statuses {
+		if !s.Valid() {
+			return nil, invalid("Filter.Statuses", s.String())
+		}
+		if !slices.Contains(names, s.String()) {
+			names = append(names, s.String())
+		}
+	}
+	for _, k := range f.Channels {
+		if !k.Valid() {
+			return nil, invalid("Filter.Channels", k.String())
+		}
+	}
+	if f.Order > inbox.OldestFirst {
+		return nil, invalid("Filter.Order", f.Order.String())
+	}
+	return names, nil
+}
+
+// conditions returns the SQL conditions of f's filters other than statuses,
+// the cursor and the limit, appending their arguments to args.
+func conditions(f *inbox.Filter, args *[]any) string {
+	var b strings.Builder
+	arg := func(v any) int {
+		*args = append(*args, v)
+		return len(*args)
+	}
+	if f.Assignee != nil {
+		fmt.Fprintf(&b, ` AND assignee = $%d`, arg(*f.Assignee))
+	}
+	if len(f.Channels) > 0 {
+		kinds := make([]string, len(f.Channels))
+		for i, k := range f.Channels {
+			kinds[i] = k.String()
+		}
+		fmt.Fprintf(&b, ` AND channel = ANY($%d)`, arg(kinds))
+	}
+	if len(f.Tags) > 0 {
+		fmt.Fprintf(&b, ` AND tags @> $%d`, arg(f.Tags))
+	}
+	if f.UnreadOnly {
+		b.WriteString(` AND unread`)
+	}
+	if !f.CreatedFrom.IsZero() {
+		fmt.Fprintf(&b, ` AND created_at >= $%d`, arg(from(f.CreatedFrom)))
+	}
+	if !f.CreatedTo.IsZero() {
+		fmt.Fprintf(&b, ` AND created_at < $%d`, arg(from(f.CreatedTo)))
+	}
+	return b.String()
+}
