@@ -47,3 +47,32 @@ func Example() {
 	// view mine has 1
 	// view unassigned has 0
 }
+
+// The SMS auto-responder tells a customer who has not consented to SMS how
+// to reach the team, once per cool-down.
+func ExampleSMSAutoReply() {
+	ctx := context.Background()
+	clk := &testClock{t: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)}
+	sent := inbox.NotifierFunc(func(_ context.Context, e inbox.Event) error {
+		if e.Type == inbox.ReplySent && e.Message.Automatic {
+			fmt.Printf("to ticket %d: %s\n", e.Message.Ticket, e.Message.Body)
+		}
+		return nil
+	})
+	ib, _ := inbox.New(memstore.New(), "acme", inbox.WithClock(clk), inbox.WithNotifier(sent))
+	owner := inbox.Actor{ID: "dana", Role: inbox.Owner}
+	prefix, email := "Acme", "help@acme.example"
+	_, err := ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{OrganizationPrefix: &prefix, SupportEmail: &email,
+		SMSAutoReply: &inbox.SMSAutoReply{On: true, Template: "{{organization_prefix}}: we can't reply by SMS until you opt in. Write to {{email}}."}})
+	if err != nil {
+		fmt.Println(err)
+	}
+	text := func(id, body string) channel.Inbound {
+		return channel.Inbound{Kind: channel.SMS, Body: body, SMS: channel.SMSFields{From: "+15550102000", To: "+15550100000", MessageID: id}}
+	}
+	_, _ = ib.Receive(ctx, text("SM1", "Is my order shipped?"))
+	_, _ = ib.Receive(ctx, text("SM2", "Hello??")) // within the cool-down: no second auto-reply
+	_, _ = ib.Deliver(ctx)
+	// Output:
+	// to ticket 1: Acme: we can't reply by SMS until you opt in. Write to help@acme.example.
+}
