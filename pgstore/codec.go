@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/routedesk/routedesk/assign"
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/officehours"
 )
 
@@ -207,4 +210,63 @@ func firstError(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// decode decodes JSON text read from the database into v; what names it in
+// the error.
+func decode(what string, text []byte, v any) error {
+	if err := json.Unmarshal(text, v); err != nil {
+		return &Error{Op: "decode " + what, Err: err}
+	}
+	return nil
+}
+
+// checkSent refuses a campaign or flow text that cannot be kept.
+func checkSent(field string, s *channel.Sent) error {
+	if !s.Origin.Valid() {
+		return invalid(field+".Origin", s.Origin.String())
+	}
+	return firstError(checkText(field+".ID", s.ID), checkTime(field+".At", s.At))
+}
+
+// keptSent returns a copy of s as it is kept (its time to the microsecond,
+// in UTC), or nil for nil.
+func keptSent(s *channel.Sent) *channel.Sent {
+	if s == nil {
+		return nil
+	}
+	k := *s
+	k.At = k.At.UTC().Truncate(time.Microsecond)
+	return &k
+}
+
+// keptMessage returns m as an event keeps it: its times to the microsecond,
+// in UTC, and its attribution a copy.
+func keptMessage(m inbox.Message) inbox.Message {
+	m.At = m.At.UTC().Truncate(time.Microsecond)
+	m.Attribution = keptSent(m.Attribution)
+	return m
+}
+
+// checkMessage refuses the strings of a message that cannot be kept.
+func checkMessage(field string, m *inbox.Message) error {
+	err := firstError(checkText(field+".Author", m.Author), checkText(field+".ID", m.ID), checkText(field+".Body", m.Body),
+		checkTime(field+".At", m.At))
+	if m.Attribution != nil {
+		err = firstError(err, checkSent(field+".Attribution", m.Attribution))
+	}
+	return err
+}
+
+// encodeAttribution returns the argument that keeps a checked message's
+// attribution: its JSON, or NULL for none.
+func encodeAttribution(s *channel.Sent) (any, error) {
+	if s == nil {
+		return nil, nil
+	}
+	text, err := json.Marshal(keptSent(s))
+	if err != nil {
+		return nil, invalid("Message.Attribution", err.Error())
+	}
+	return string(text), nil
 }

@@ -25,11 +25,17 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	}
 	e.Seq, e.Inbox = w.row.lastEvent+1, w.inbox
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	e.Tags = slices.Clone(e.Tags)
+	e.Tags, e.Recipients = slices.Clone(e.Tags), slices.Clone(e.Recipients)
 	if e.Message != nil {
-		m := *e.Message
-		m.At = m.At.UTC().Truncate(time.Microsecond)
+		m := keptMessage(*e.Message)
 		e.Message = &m
+	}
+	if e.Messages != nil {
+		ms := make([]inbox.Message, len(e.Messages))
+		for i, m := range e.Messages {
+			ms[i] = keptMessage(m)
+		}
+		e.Messages = ms
 	}
 	if err := checkEvent(&e); err != nil {
 		return inbox.Event{}, err
@@ -72,13 +78,19 @@ func (r *readTx) queueEvents() {
 // checkEvent refuses the strings that the store keeps nowhere (text is UTF-8
 // without NUL): encoding/json would replace invalid UTF-8 silently.
 func checkEvent(e *inbox.Event) error {
-	err := firstError(checkText("Event.Actor", e.Actor), checkText("Event.Assignee", e.Assignee), checkText("Event.Keyword", e.Keyword))
+	err := firstError(checkText("Event.Actor", e.Actor), checkText("Event.Assignee", e.Assignee), checkText("Event.Keyword", e.Keyword),
+		checkText("Event.EmailFrom", e.EmailFrom), checkText("Event.EmailTo", e.EmailTo))
 	if m := e.Message; m != nil {
-		err = firstError(err, checkText("Event.Message.Author", m.Author), checkText("Event.Message.ID", m.ID),
-			checkText("Event.Message.Body", m.Body))
+		err = firstError(err, checkMessage("Event.Message", m))
+	}
+	for i := range e.Messages {
+		err = firstError(err, checkMessage("Event.Messages", &e.Messages[i]))
 	}
 	for _, tag := range e.Tags {
 		err = firstError(err, checkText("Event.Tags", tag))
+	}
+	for _, r := range e.Recipients {
+		err = firstError(err, checkText("Event.Recipients", r))
 	}
 	return err
 }
@@ -101,8 +113,8 @@ func (r *readTx) eventList(q string, args ...any) ([]inbox.Event, error) {
 // decodeEvent decodes a kept event.
 func decodeEvent(text []byte) (inbox.Event, error) {
 	var e inbox.Event
-	if err := json.Unmarshal(text, &e); err != nil {
-		return inbox.Event{}, &Error{Op: "decode a stored event", Err: err}
+	if err := decode("a stored event", text, &e); err != nil {
+		return inbox.Event{}, err
 	}
 	return e, nil
 }
@@ -136,6 +148,15 @@ func (r *readTx) Delivered() (int64, error) {
 		return 0, err
 	}
 	return r.row.delivered, nil
+}
+
+// Pending implements [inbox.ReadTx]: the counters give it, with the inbox's
+// row.
+func (r *readTx) Pending() (int64, error) {
+	if err := r.load(); err != nil {
+		return 0, err
+	}
+	return r.row.lastEvent - r.row.delivered, nil
 }
 
 // SetDelivered implements [inbox.Tx].

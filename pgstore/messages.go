@@ -22,27 +22,31 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	if !w.exists(m.Ticket) {
 		return inbox.Message{}, notFound("ticket", m.Ticket)
 	}
-	if err := firstError(checkText("Message.Author", m.Author), checkKey("Message.ID", m.ID),
-		checkText("Message.Body", m.Body), checkTime("Message.At", m.At)); err != nil {
+	if err := firstError(checkMessage("Message", &m), checkKey("Message.ID", m.ID)); err != nil {
 		return inbox.Message{}, err
 	}
+	attribution, err := encodeAttribution(m.Attribution)
+	if err != nil {
+		return inbox.Message{}, err
+	}
+	m.Attribution = keptSent(m.Attribution)
 	key := uniqueKey{messageID, kind, m.ID}
 	if next, ok := w.threads[m.Ticket]; ok && (m.ID == "" || w.absent[key]) {
 		// The index is known and the ID cannot be taken: queue it.
 		m.Index = next
-		err := w.write(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`),
-			w.inbox, m.Ticket, int64(m.Index), kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic)
+		err := w.write(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic, attribution)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`),
+			w.inbox, m.Ticket, int64(m.Index), kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic, attribution)
 		if err != nil {
 			return inbox.Message{}, err
 		}
 		w.added(key, m.Ticket, m.Index)
 		return m, nil
 	}
-	inserted, err := w.queryRow(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic)
-		SELECT $1, $2, coalesce(max(index) + 1, 0), $3, $4, $5, $6, $7, $8, $9 FROM {s}.messages WHERE inbox = $1 AND ticket = $2
+	inserted, err := w.queryRow(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic, attribution)
+		SELECT $1, $2, coalesce(max(index) + 1, 0), $3, $4, $5, $6, $7, $8, $9, $10 FROM {s}.messages WHERE inbox = $1 AND ticket = $2
 		ON CONFLICT DO NOTHING RETURNING index`),
-		[]any{w.inbox, m.Ticket, kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic}, &m.Index)
+		[]any{w.inbox, m.Ticket, kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic, attribution}, &m.Index)
 	switch {
 	case err != nil:
 		return inbox.Message{}, err
@@ -99,12 +103,17 @@ func (r *readTx) Messages(ticket int64, before, limit int) ([]inbox.Message, err
 		return nil, notFound("ticket", ticket)
 	}
 	var out []inbox.Message
-	err := r.query(r.s.sql(`SELECT index, direction, author, id, body, sent_at, automatic FROM {s}.messages
+	err := r.query(r.s.sql(`SELECT index, direction, author, id, body, sent_at, automatic, attribution FROM {s}.messages
 		WHERE inbox = $1 AND ticket = $2 AND index < $3 ORDER BY index DESC LIMIT $4`),
 		[]any{r.inbox, ticket, int64(before), int64(limit)}, func(rows pgx.Rows) error {
 			m := inbox.Message{Ticket: ticket}
 			var dir int16
-			err := rows.Scan(&m.Index, &dir, &m.Author, &m.ID, &m.Body, scanTime(&m.At), &m.Automatic)
+			var attribution []byte
+			err := rows.Scan(&m.Index, &dir, &m.Author, &m.ID, &m.Body, scanTime(&m.At), &m.Automatic, &attribution)
+			if err == nil && attribution != nil {
+				m.Attribution = new(channel.Sent)
+				err = decode("a stored message's attribution", attribution, m.Attribution)
+			}
 			m.Direction = inbox.Direction(dir)
 			out = append(out, m)
 			return err

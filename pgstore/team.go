@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -19,22 +20,23 @@ func (r *readTx) Settings() (inbox.Settings, error) {
 	if err := r.load(); err != nil {
 		return inbox.Settings{}, err
 	}
-	if r.settings != nil {
-		return *r.settings, nil
+	if r.settings == nil {
+		if r.row.settings == nil {
+			return inbox.Settings{}, fmt.Errorf("pgstore: no settings saved: %w", inbox.ErrNotFound)
+		}
+		var s inbox.Settings
+		if err := decode("stored settings", r.row.settings, &s); err != nil {
+			return inbox.Settings{}, err
+		}
+		hours, err := decodeSchedule(r.row.officeHours)
+		if err != nil {
+			return inbox.Settings{}, err
+		}
+		s.OfficeHours = hours
+		r.settings = &s
 	}
-	if r.row.settings == nil {
-		return inbox.Settings{}, fmt.Errorf("pgstore: no settings saved: %w", inbox.ErrNotFound)
-	}
-	var s inbox.Settings
-	if err := json.Unmarshal(r.row.settings, &s); err != nil {
-		return inbox.Settings{}, &Error{Op: "decode stored settings", Err: err}
-	}
-	hours, err := decodeSchedule(r.row.officeHours)
-	if err != nil {
-		return inbox.Settings{}, err
-	}
-	s.OfficeHours = hours
-	r.settings = &s
+	s := *r.settings
+	s.SMSNotify.Recipients = slices.Clone(s.SMSNotify.Recipients)
 	return s, nil
 }
 
@@ -44,9 +46,16 @@ func (w *writeTx) PutSettings(s inbox.Settings) error {
 		return err
 	}
 	hours, err := encodeSchedule("Settings.OfficeHours", s.OfficeHours)
+	err = firstError(err, checkText("Settings.OrganizationPrefix", s.OrganizationPrefix), checkText("Settings.SupportEmail", s.SupportEmail),
+		checkText("Settings.SMSAutoReply.Template", s.SMSAutoReply.Template), checkText("Settings.WebChatAutoReply.InHours", s.WebChatAutoReply.InHours),
+		checkText("Settings.WebChatAutoReply.OutOfHours", s.WebChatAutoReply.OutOfHours))
+	for _, r := range s.SMSNotify.Recipients {
+		err = firstError(err, checkText("Settings.SMSNotify.Recipients", r))
+	}
 	if err != nil {
 		return err
 	}
+	s.SMSNotify.Recipients = slices.Clone(s.SMSNotify.Recipients)
 	rest := s
 	rest.OfficeHours = nil
 	text, err := json.Marshal(rest)
@@ -288,9 +297,7 @@ func (r *readTx) savedViews(q string, args ...any) ([]inbox.SavedView, error) {
 		var query []byte
 		err := rows.Scan(&v.ID, &v.Name, &v.Owner, &v.Shared, &query)
 		if err == nil {
-			if err = json.Unmarshal(query, &v.Query); err != nil {
-				err = &Error{Op: "decode a stored view's query", Err: err}
-			}
+			err = decode("a stored view's query", query, &v.Query)
 		}
 		out = append(out, v)
 		return err

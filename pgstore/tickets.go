@@ -25,8 +25,39 @@ type identity struct {
 
 func identityOf(t *inbox.Ticket) identity { return identity{t.Channel, t.Customer, t.Key} }
 
-const ticketColumns = `number, channel, customer, key, subject, status, assignee, tags, unread,
-	created_at, active_at, snoozed_until, first_response_at, closed_at`
+// ticketColumnNames are the columns of a ticket after its inbox, in the
+// order of ticketArgs: the first four fix its identity.
+var ticketColumnNames = []string{"number", "channel", "customer", "key", "subject", "status", "assignee", "tags", "unread",
+	"created_at", "active_at", "snoozed_until", "first_response_at", "closed_at",
+	"last_customer_at", "last_reply_at", "customer_away", "follow_up_at", "followed_up_at", "notified_at"}
+
+// The statements of tickets, from ticketColumnNames: insertTicket takes the
+// inbox and ticketArgs, as does updateTicket, which finds the ticket by its
+// identity and sets the rest.
+var (
+	ticketColumns = strings.Join(ticketColumnNames, ", ")
+	insertTicket  = `INSERT INTO {s}.tickets (inbox, ` + ticketColumns + `) VALUES (` + params(1, len(ticketColumnNames)+1) + `)`
+	updateTicket  = func() string {
+		sets := make([]string, 0, len(ticketColumnNames))
+		for i, c := range ticketColumnNames[4:] {
+			sets = append(sets, fmt.Sprintf("%s = $%d", c, i+6))
+		}
+		return `UPDATE {s}.tickets SET ` + strings.Join(sets, ", ") +
+			` WHERE inbox = $1 AND number = $2 AND channel = $3 AND customer = $4 AND key = $5`
+	}()
+)
+
+// params returns the placeholders $from to $to, separated by commas.
+func params(from, to int) string {
+	var b strings.Builder
+	for i := from; i <= to; i++ {
+		if i > from {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", i)
+	}
+	return b.String()
+}
 
 // scanTicket scans a row of ticketColumns, and remembers the ticket's
 // identity for PutTicket.
@@ -34,7 +65,9 @@ func (r *readTx) scanTicket(rows pgx.Rows) (inbox.Ticket, error) {
 	var t inbox.Ticket
 	var ch, st string
 	err := rows.Scan(&t.Number, &ch, &t.Customer, &t.Key, &t.Subject, &st, &t.Assignee, &t.Tags, &t.Unread,
-		scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt))
+		scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt),
+		scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt), scanTime(&t.FollowedUpAt),
+		scanTime(&t.NotifiedAt))
 	if err != nil {
 		return t, err
 	}
@@ -106,7 +139,9 @@ func checkTicket(t *inbox.Ticket) error {
 	err := firstError(checkKey("Ticket.Customer", t.Customer), checkKey("Ticket.Key", t.Key), checkKey("Ticket.Assignee", t.Assignee),
 		checkText("Ticket.Subject", t.Subject), checkTime("Ticket.CreatedAt", t.CreatedAt), checkTime("Ticket.ActiveAt", t.ActiveAt),
 		checkTime("Ticket.SnoozedUntil", t.SnoozedUntil), checkTime("Ticket.FirstResponseAt", t.FirstResponseAt),
-		checkTime("Ticket.ClosedAt", t.ClosedAt))
+		checkTime("Ticket.ClosedAt", t.ClosedAt), checkTime("Ticket.LastCustomerAt", t.LastCustomerAt),
+		checkTime("Ticket.LastReplyAt", t.LastReplyAt), checkTime("Ticket.FollowUpAt", t.FollowUpAt),
+		checkTime("Ticket.FollowedUpAt", t.FollowedUpAt), checkTime("Ticket.NotifiedAt", t.NotifiedAt))
 	for _, tag := range t.Tags {
 		err = firstError(err, checkKey("Ticket.Tags", tag))
 	}
@@ -121,7 +156,9 @@ func ticketArgs(t *inbox.Ticket) []any {
 		tags = []string{}
 	}
 	return []any{t.Channel.String(), t.Customer, t.Key, t.Subject, t.Status.String(), t.Assignee, tags, t.Unread,
-		keptTime(t.CreatedAt), keptTime(t.ActiveAt), optionalTime(t.SnoozedUntil), optionalTime(t.FirstResponseAt), optionalTime(t.ClosedAt)}
+		keptTime(t.CreatedAt), keptTime(t.ActiveAt), optionalTime(t.SnoozedUntil), optionalTime(t.FirstResponseAt), optionalTime(t.ClosedAt),
+		optionalTime(t.LastCustomerAt), optionalTime(t.LastReplyAt), t.CustomerAway, optionalTime(t.FollowUpAt), optionalTime(t.FollowedUpAt),
+		optionalTime(t.NotifiedAt)}
 }
 
 // CreateTicket implements [inbox.Tx]. An SMS ticket with a key is inserted
@@ -140,17 +177,16 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	}
 	t.Number = w.row.lastTicket + 1
 	args := append([]any{w.inbox, t.Number}, ticketArgs(&t)...)
-	insert := `INSERT INTO {s}.tickets (inbox, ` + ticketColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
 	key := uniqueKey{smsKey, channel.SMS, t.Key}
 	if t.Channel == channel.SMS && t.Key != "" && !w.absent[key] {
-		inserted, err := w.queryRow(w.s.sql(insert+` ON CONFLICT DO NOTHING RETURNING true`), args, new(bool))
+		inserted, err := w.queryRow(w.s.sql(insertTicket+` ON CONFLICT DO NOTHING RETURNING true`), args, new(bool))
 		if err != nil {
 			return inbox.Ticket{}, err
 		}
 		if !inserted {
 			return inbox.Ticket{}, fmt.Errorf("pgstore: an SMS ticket with key %q exists: %w", t.Key, inbox.ErrConflict)
 		}
-	} else if err := w.write(w.s.sql(insert), args...); err != nil {
+	} else if err := w.write(w.s.sql(insertTicket), args...); err != nil {
 		return inbox.Ticket{}, err
 	}
 	if t.Channel == channel.SMS {
@@ -192,27 +228,37 @@ func (w *writeTx) PutTicket(t inbox.Ticket) error {
 	if id != identityOf(&t) {
 		return invalid("Ticket", fmt.Sprintf("ticket %d: its channel, customer and key are fixed at creation", t.Number))
 	}
-	return w.write(w.s.sql(`UPDATE {s}.tickets SET subject = $6, status = $7, assignee = $8, tags = $9, unread = $10,
-		created_at = $11, active_at = $12, snoozed_until = $13, first_response_at = $14, closed_at = $15
-		WHERE inbox = $1 AND number = $2 AND channel = $3 AND customer = $4 AND key = $5`),
-		append([]any{w.inbox, t.Number}, ticketArgs(&t)...)...)
+	return w.write(w.s.sql(updateTicket), append([]any{w.inbox, t.Number}, ticketArgs(&t)...)...)
 }
 
 // SnoozeDue implements [inbox.ReadTx].
 func (r *readTx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
+	return r.due(`SELECT number FROM {s}.tickets
+		WHERE inbox = $1 AND status = 'snoozed' AND coalesce(snoozed_until, '-infinity') <= $2
+		ORDER BY coalesce(snoozed_until, '-infinity'), number LIMIT $3`, now, limit)
+}
+
+// FollowUpDue implements [inbox.ReadTx]. The partial index tickets_follow_up
+// holds only the tickets with a follow-up due.
+func (r *readTx) FollowUpDue(now time.Time, limit int) ([]int64, error) {
+	return r.due(`SELECT number FROM {s}.tickets
+		WHERE inbox = $1 AND follow_up_at IS NOT NULL AND follow_up_at <= $2
+		ORDER BY follow_up_at, number LIMIT $3`, now, limit)
+}
+
+// due runs a query of ticket numbers due at now, given the inbox, now and
+// limit.
+func (r *readTx) due(q string, now time.Time, limit int) ([]int64, error) {
 	if limit <= 0 {
 		return nil, invalid("limit", fmt.Sprintf("%d; give at least 1", limit))
 	}
 	var out []int64
-	err := r.query(r.s.sql(`SELECT number FROM {s}.tickets
-		WHERE inbox = $1 AND status = 'snoozed' AND coalesce(snoozed_until, '-infinity') <= $2
-		ORDER BY coalesce(snoozed_until, '-infinity'), number LIMIT $3`),
-		[]any{r.inbox, upTo(now), limit}, func(rows pgx.Rows) error {
-			var n int64
-			err := rows.Scan(&n)
-			out = append(out, n)
-			return err
-		})
+	err := r.query(r.s.sql(q), []any{r.inbox, upTo(now), limit}, func(rows pgx.Rows) error {
+		var n int64
+		err := rows.Scan(&n)
+		out = append(out, n)
+		return err
+	})
 	return out, err
 }
 
