@@ -43,8 +43,8 @@ type replicaConfig struct {
 }
 
 // appName is the application_name of a worker's connections, by which the
-// fault injector finds them.
-func appName(process int) string { return fmt.Sprint("routedesk-replica-", process) }
+// fault injector finds them: the schema keeps runs apart.
+func appName(schema string, process int) string { return fmt.Sprintf("replica-%s-%d", schema, process) }
 
 // record is one line of a worker's log: something it did and saw, written
 // only once the call returned.
@@ -125,7 +125,7 @@ func TestReplicaWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	pcfg.MaxConns = int32(cfg.Customers + len(cfg.Agents) + 2)
-	pcfg.ConnConfig.RuntimeParams["application_name"] = appName(cfg.Process)
+	pcfg.ConnConfig.RuntimeParams["application_name"] = appName(cfg.Schema, cfg.Process)
 	ctx := context.Background()
 	p, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {

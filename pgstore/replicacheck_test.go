@@ -368,6 +368,11 @@ func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[st
 	}
 	if d := cmp.Diff(logged, done); d != "" {
 		r.t.Errorf("claims, closes and give-backs (-logged +outbox):\n%s", d)
+		for a, n := range logged {
+			if done[a] != n {
+				r.logTicket(st, recs, a.Ticket)
+			}
+		}
 	}
 
 	for a, p := range owner {
@@ -413,4 +418,18 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// logTicket logs a ticket's history and the log lines about it, to explain
+// a failed check.
+func (r *replicaRun) logTicket(st inboxState, recs []record, ticket int64) {
+	r.t.Helper()
+	for _, e := range st.histories[ticket] {
+		r.t.Logf("ticket %d: seq %d %s at %s by %q to %q %s→%s", ticket, e.Seq, e.Type, e.At.Format(time.StampMicro), e.Actor, e.Assignee, e.From, e.To)
+	}
+	for _, rec := range recs {
+		if rec.Ticket == ticket && rec.Op != "msg" {
+			r.t.Logf("ticket %d: logged %+v", ticket, rec)
+		}
+	}
 }
