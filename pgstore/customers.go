@@ -32,6 +32,9 @@ func (r *readTx) Customer(key string) (inbox.Customer, error) {
 	if err := decode("a stored customer's texts", sent, &c.Sent); err != nil {
 		return inbox.Customer{}, err
 	}
+	if len(c.Sent) == 0 {
+		c.Sent = nil // as memstore gives it
+	}
 	return c, nil
 }
 

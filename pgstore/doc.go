@@ -56,7 +56,10 @@
 // inbox's row go with the first statement, and an Update reads the first
 // rotationPrefetch+1 (65) rotation members with them. A new web chat ticket
 // given out by round robin costs two round trips: the lookup of its
-// conversation (with the lock and the rotation), and the commit.
+// conversation (with the lock and the rotation), and the commit. The
+// automations add a read of the customer's record to each SMS (attribution
+// and the auto-responder need it) and to a web chat that gives the
+// visitor's email; the record is written back with the commit.
 //
 // # Views
 //
@@ -77,7 +80,15 @@
 // names another. [Migrate] creates the schema and applies the embedded,
 // versioned migrations ([Migrations], files NNNN_name.sql) that its
 // migrations table does not list, in one transaction under an advisory lock
-// named after the schema, so replicas may all call it as they start. Hosts
+// named after the schema, so replicas may all call it as they start.
+// A migration file, once released, is never edited: 0001_init made the
+// tables, 0002_automations adds what issue 8's automations keep (customers,
+// the tickets' automation columns and the follow-up index, messages'
+// attribution) to a schema that may already hold data: its new columns
+// rewrite no row, but it builds its index inside Migrate's transaction (a
+// transaction cannot build one CONCURRENTLY), so writes to the tickets table
+// wait while the index reads the table once. Rows made before it read with
+// the new fields zero. Hosts
 // with their own migration tool apply the files of [Migrations] instead.
 // Every row carries its inbox's ID, the first column of every key;
 // identifiers compare byte by byte (COLLATE "C"), as Go compares strings.
@@ -86,10 +97,22 @@
 //
 //   - Times are kept to the microsecond (the rest is dropped, as the inbox
 //     does with its clock) and read back in UTC. The zero time is NULL in the
-//     optional columns (snoozed_until, first_response_at, closed_at) and
-//     -infinity in the others, so it sorts first; times outside PostgreSQL's
-//     range (4713 BC to 294276 AD) are ErrInvalid. An event's times are
-//     truncated the same way.
+//     optional columns (snoozed_until, first_response_at, closed_at, the
+//     automations' times, a customer's auto_replied_at) and -infinity in the
+//     others, so it sorts first; times outside PostgreSQL's range (4713 BC to
+//     294276 AD) are ErrInvalid. The times kept in JSON (an event's, a
+//     message's attribution, a customer's texts) are truncated the same way,
+//     and must lie in the years 0 to 9999 that JSON's time form holds.
+//   - A customer (inbox.Customer) is a row of the customers table; its texts
+//     (Sent) are one json column, since they are only ever read and written
+//     whole, and a message's Attribution is a json column too (NULL for
+//     none). A text's Origin must be valid. Customer of a key that PutCustomer
+//     would refuse (over 1024 bytes, not UTF-8) is ErrNotFound, without a
+//     round trip.
+//   - FollowUpDue reads a partial index of the tickets whose follow_up_at is
+//     set, in (follow_up_at, number) order: O(due tickets asked for), however
+//     many tickets the inbox has. Pending is the counters' last event less
+//     the delivered mark, read with the inbox's row: no round trip.
 //   - Text is UTF-8 without NUL (PostgreSQL's text); identifiers (inbox,
 //     member, view and lease IDs, customers, keys, assignees, tags, message
 //     IDs) are at most 1024 bytes, to keep index entries under PostgreSQL's

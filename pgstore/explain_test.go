@@ -21,23 +21,26 @@ import (
 // top and after a cursor) with index scans that stop at the page: no
 // sequential scan and no sort of the matching tickets. The counts of one
 // agent's tickets use an index too (counting a large share of the table may
-// rightly scan it: Count costs what it counts).
+// rightly scan it: Count costs what it counts). FollowUpDue reads the partial
+// index of the few tickets with a follow-up due, in its order.
 func TestExplain(t *testing.T) {
 	t.Parallel()
 	schema := newSchema(t)
 	p := testPool(t)
 	ctx := context.Background()
 	q := pgx.Identifier{schema}.Sanitize()
-	// Statuses open, snoozed, closed in 4:1:5, twenty agents and nobody.
+	// Statuses open, snoozed, closed in 4:1:5, twenty agents and nobody; a
+	// follow-up due on one ticket in 50.
 	_, err := p.Exec(ctx, `
 		INSERT INTO `+q+`.tickets (inbox, number, channel, customer, key, subject, status, assignee, tags, unread,
-			created_at, active_at, snoozed_until, first_response_at, closed_at)
+			created_at, active_at, snoozed_until, first_response_at, closed_at, follow_up_at)
 		SELECT inbox, n, 'webchat', 'webchat:v' || (n % 5000), 'c' || n, '',
 			(ARRAY['open','open','open','open','snoozed','closed','closed','closed','closed','closed'])[n % 10 + 1],
 			CASE WHEN n % 21 = 0 THEN '' ELSE 'a' || (n % 21) END, '{}', n % 2 = 0,
 			timestamptz '2025-01-01' + n * interval '1 minute', timestamptz '2025-01-01' + (n * 7 % 20000) * interval '1 minute',
-			NULL, NULL, NULL
+			NULL, NULL, NULL, CASE WHEN n % 50 = 0 THEN timestamptz '2025-01-01' + n * interval '1 minute' END
 		FROM generate_series(1, 20000) AS n, (VALUES ('big'), ('other')) AS i (inbox);
+
 		ANALYZE `+q+`.tickets`)
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +81,14 @@ func TestExplain(t *testing.T) {
 		if f.Assignee != nil && strings.Contains(countPlan, "Seq Scan") {
 			t.Errorf("%s: Count scans the table:\n%s", name, countPlan)
 		}
+	}
+	plan, err := s.ExplainFollowUpDue(ctx, "big", time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "tickets_follow_up") || strings.Contains(plan, "Seq Scan") ||
+		regexp.MustCompile(`(?m)^\s*(->\s+)?(Incremental )?Sort\s+\(`).MatchString(plan) {
+		t.Errorf("FollowUpDue does not read the follow-up index in order:\n%s", plan)
 	}
 }
 

@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,15 +17,26 @@ func (s *Store) Explain(ctx context.Context, id string, f inbox.Filter) (tickets
 		if err != nil {
 			return "", err
 		}
-		rows, _ := s.pool.Query(ctx, "EXPLAIN "+q, args...)
-		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		return strings.Join(lines, "\n"), err
+		return s.explain(ctx, q, args...)
 	}
 	if tickets, err = explain(s.ticketsQuery(id, &f)); err != nil {
 		return "", "", err
 	}
 	count, err = explain(s.countQuery(id, &f))
 	return tickets, count, err
+}
+
+// ExplainFollowUpDue returns the plan PostgreSQL chooses for
+// FollowUpDue(now, limit) in the inbox.
+func (s *Store) ExplainFollowUpDue(ctx context.Context, id string, now time.Time, limit int) (string, error) {
+	return s.explain(ctx, s.sql(followUpDue), id, upTo(now), limit)
+}
+
+// explain returns the plan of the query q with args.
+func (s *Store) explain(ctx context.Context, q string, args ...any) (string, error) {
+	rows, _ := s.pool.Query(ctx, "EXPLAIN "+q, args...)
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), err
 }
 
 // ParseMigrationName is parseMigrationName.

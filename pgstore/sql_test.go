@@ -160,6 +160,77 @@ func TestMigrationsByHand(t *testing.T) {
 	}
 }
 
+// TestMigrateFromVersion1 upgrades a schema that a host migrated to version
+// 1 and filled before the automations: its rows read with the automations'
+// fields zero, and take the new ones.
+func TestMigrateFromVersion1(t *testing.T) {
+	t.Parallel()
+	p := testPool(t)
+	ctx := context.Background()
+	schema := fmt.Sprint("from_v1_", time.Now().UnixNano())
+	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`) })
+	v1, err := fs.ReadFile(pgstore.Migrations, "0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pgx.BeginFunc(ctx, p, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `CREATE SCHEMA `+schema+`; SET LOCAL search_path TO `+schema+`;`+string(v1)+`;
+			CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+			INSERT INTO migrations (version, name) VALUES (1, 'init');
+			INSERT INTO inboxes (id) VALUES ('a');
+			INSERT INTO counters VALUES ('a', 1, 0, 0, 0);
+			INSERT INTO tickets VALUES ('a', 1, 'sms', 'sms:+15550001', '+15550001', '', 'open', '', '{}', true,
+				'2025-03-03 09:00Z', '2025-03-03 09:00Z', NULL, NULL, NULL);
+			INSERT INTO messages VALUES ('a', 1, 0, 'sms', 1, 'sms:+15550001', 'SM1', 'hi', '2025-03-03 09:00Z', false)`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
+		t.Fatalf("Migrate from version 1: %v", err)
+	}
+	s, err := pgstore.New(p, pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	want := inbox.Ticket{Number: 1, Channel: channel.SMS, Customer: "sms:+15550001", Key: "+15550001", Status: status.Open,
+		Unread: true, CreatedAt: at, ActiveAt: at}
+	wantThread := []inbox.Message{{Ticket: 1, Direction: inbox.Inbound, Author: "sms:+15550001", ID: "SM1", Body: "hi", At: at}}
+	err = s.Update(ctx, "a", func(tx inbox.Tx) error {
+		got, err := tx.Ticket(1)
+		if err != nil {
+			return err
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("a ticket of version 1 (-want +got):\n%s", d)
+		}
+		thread, err := tx.Messages(1, math.MaxInt, 10)
+		if err != nil {
+			return err
+		}
+		if d := cmp.Diff(wantThread, thread); d != "" {
+			t.Errorf("a thread of version 1 (-want +got):\n%s", d)
+		}
+		got.LastCustomerAt, got.FollowUpAt, got.CustomerAway = at, at.Add(time.Minute), true
+		return tx.PutTicket(got)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		due, err := tx.FollowUpDue(at.Add(time.Hour), 10)
+		if d := cmp.Diff([]int64{1}, due); err == nil && d != "" {
+			t.Errorf("FollowUpDue after the upgrade (-want +got):\n%s", d)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestInvalidInput checks that what PostgreSQL cannot keep is refused with
 // an error matching ErrInvalid, and that the transaction goes on.
 func TestInvalidInput(t *testing.T) {
@@ -232,14 +303,54 @@ func TestInvalidInput(t *testing.T) {
 			"nil schedule hours": func() error {
 				return tx.PutRotationMember(assign.Member{ID: "ann", Hours: (*officehours.Schedule)(nil)})
 			},
-			"a view name":    func() error { return tx.PutSavedView(inbox.SavedView{ID: "v", Name: "\xff"}) },
-			"a view query":   func() error { return tx.PutSavedView(inbox.SavedView{ID: "v", Query: inbox.Query{View: 9}}) },
+			"a view name":  func() error { return tx.PutSavedView(inbox.SavedView{ID: "v", Name: "\xff"}) },
+			"a view query": func() error { return tx.PutSavedView(inbox.SavedView{ID: "v", Query: inbox.Query{View: 9}}) },
+			"a follow-up time": func() error {
+				return tx.PutTicket(withTicket(func(t *inbox.Ticket) { t.Number, t.FollowUpAt = 1, tooLate }))
+			},
+			"a message attribution origin": func() error {
+				_, err := tx.AddMessage(channel.SMS, inbox.Message{Ticket: 1, Attribution: &channel.Sent{ID: "C1"}})
+				return err
+			},
+			"a message attribution in year 10000": func() error {
+				_, err := tx.AddMessage(channel.SMS, inbox.Message{Ticket: 1,
+					Attribution: &channel.Sent{ID: "C1", Origin: channel.Flow, At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}})
+				return err
+			},
+			"an event recipient": func() error {
+				_, err := tx.Emit(inbox.Event{Type: inbox.SMSNotification, Recipients: []string{"a\x00"}})
+				return err
+			},
+			"an event's email sender": func() error {
+				_, err := tx.Emit(inbox.Event{Type: inbox.FollowUpSent, EmailFrom: "\xff"})
+				return err
+			},
+			"a message of an event's list": func() error {
+				_, err := tx.Emit(inbox.Event{Type: inbox.FollowUpSent, Messages: []inbox.Message{{Body: "ok"}, {Body: "\x00"}}})
+				return err
+			},
+			"a customer email":    func() error { return tx.PutCustomer(inbox.Customer{Key: "k", Email: "\xff"}) },
+			"a long customer key": func() error { return tx.PutCustomer(inbox.Customer{Key: long}) },
+			"a customer's text origin": func() error {
+				return tx.PutCustomer(inbox.Customer{Key: "k", Sent: []channel.Sent{{ID: "C1", Origin: 7}}})
+			},
+			"a customer's auto-reply time": func() error { return tx.PutCustomer(inbox.Customer{Key: "k", AutoRepliedAt: tooLate}) },
+			"a settings template": func() error {
+				return tx.PutSettings(inbox.Settings{SMSAutoReply: inbox.SMSAutoReply{Template: "\x00"}})
+			},
+			"a settings recipient": func() error {
+				return tx.PutSettings(inbox.Settings{SMSNotify: inbox.SMSNotify{Recipients: []string{"\xff"}}})
+			},
 			"a lease holder": func() error { _, err := tx.Lease("l", long, time.Now(), time.Now().Add(time.Second)); return err },
 			"a lease until":  func() error { _, err := tx.Lease("l", "me", time.Now(), tooLate); return err },
 		} {
 			if err := call(); !errors.Is(err, inbox.ErrInvalid) {
 				t.Errorf("%s: %v, want an error matching ErrInvalid", name, err)
 			}
+		}
+		// No customer can be kept under a key PutCustomer refuses.
+		if _, err := tx.Customer(long); !errors.Is(err, inbox.ErrNotFound) {
+			t.Errorf("Customer with a long key: %v, want an error matching ErrNotFound", err)
 		}
 		return good()
 	})

@@ -1,0 +1,158 @@
+package pgstore_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/inbox/memstore"
+)
+
+// stepClock is an inbox.Clock that the test moves.
+type stepClock struct{ now time.Time }
+
+func (c *stepClock) Now() time.Time { return c.now }
+
+// automationsRun is what one run of automationsScenario leaves: the whole
+// outbox, what waits in it, each ticket's thread, and the customers.
+type automationsRun struct {
+	Outbox    []inbox.Event
+	Pending   int64
+	Threads   [][]inbox.Message
+	Customers []inbox.Customer
+}
+
+// automationsScenario drives every automation of the inbox through store
+// s: SMS attribution, the SMS auto-responder and its cool-down, new-SMS
+// notifications and their interval, the web chat auto-reply, the visitor's
+// email, and the web chat follow-up, sent and skipped.
+func automationsScenario(t *testing.T, s inbox.Store) automationsRun {
+	t.Helper()
+	ctx := context.Background()
+	clock := &stepClock{now: time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)}
+	ib, err := inbox.New(s, "auto", inbox.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := inbox.Actor{ID: "ann", Role: inbox.Owner}
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must("PutMember", ib.PutMember(ctx, inbox.Member{ID: owner.ID, Name: "Ann", Role: owner.Role}))
+	_, err = ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{
+		OrganizationPrefix: ptr("Acme"), SupportEmail: ptr("help@acme.example"),
+		SMSAutoReply:      &inbox.SMSAutoReply{On: true, Template: "{{organization_prefix}}: opt in, or write to {{email}}."},
+		WebChatAutoReply:  &inbox.WebChatAutoReply{InHours: "Hi from {{organization_prefix}}!"},
+		FollowUp:          &inbox.FollowUp{On: true},
+		SMSNotify:         &inbox.SMSNotify{On: true, Recipients: []string{"ops@acme.example", "bob@acme.example"}},
+		AttributionWindow: ptr(48 * time.Hour),
+	})
+	must("UpdateSettings", err)
+	step := func(d time.Duration) { clock.now = clock.now.Add(d) }
+	sms := func(id, body string) {
+		t.Helper()
+		_, err := ib.Receive(ctx, channel.Inbound{Kind: channel.SMS, Body: body,
+			SMS: channel.SMSFields{From: "+15550102000", To: "+15550100000", MessageID: id}})
+		must("Receive "+id, err)
+	}
+	chat := func(conversation, visitor, email, body string) int64 {
+		t.Helper()
+		r, err := ib.Receive(ctx, channel.Inbound{Kind: channel.WebChat, Body: body,
+			WebChat: channel.WebChatFields{Conversation: conversation, Visitor: visitor, Email: email}})
+		must("Receive "+conversation, err)
+		return r.Ticket
+	}
+	reply := func(ticket int64, body string) {
+		t.Helper()
+		_, err := ib.Reply(ctx, owner, ticket, body, channel.Consent{})
+		must("Reply", err)
+	}
+
+	must("RecordSent", ib.RecordSent(ctx, "sms:+15550102000", channel.Sent{ID: "C1", Origin: channel.Campaign, At: clock.now.Add(-time.Hour)}))
+	sms("SM1", "What's the discount code?") // attributed, auto-replied, notified
+	step(time.Minute)
+	sms("SM2", "Hello?") // within the cool-down and the interval: neither
+	step(10 * time.Minute)
+	sms("SM3", "Still there?") // notified again, not auto-replied
+
+	seen := chat("c1", "v1", "v1@example.com", "Do you ship to Norway?")
+	unknown := chat("c2", "v2", "", "Hello")
+	step(time.Minute)
+	reply(seen, "We do!")
+	reply(unknown, "Hi, how can we help?")
+	must("SetVisitorOnline", ib.SetVisitorOnline(ctx, "c1", false))
+	must("SetVisitorOnline", ib.SetVisitorOnline(ctx, "c2", false))
+	step(2 * time.Minute)
+	must("Tick before the follow-up is due", ib.Tick(ctx))
+	step(2 * time.Minute)
+	must("Tick", ib.Tick(ctx)) // c1 gets the follow-up email, c2's is skipped
+	step(time.Hour)
+	must("Tick after", ib.Tick(ctx)) // nothing more
+
+	var run automationsRun
+	err = s.View(ctx, "auto", func(tx inbox.ReadTx) error {
+		var err error
+		if run.Outbox, err = tx.Outbox(0, 1000); err != nil {
+			return err
+		}
+		if run.Pending, err = tx.Pending(); err != nil {
+			return err
+		}
+		for n := int64(1); n <= unknown; n++ {
+			th, err := tx.Messages(n, 1000, 1000)
+			if err != nil {
+				return err
+			}
+			run.Threads = append(run.Threads, th)
+		}
+		for _, key := range []string{"sms:+15550102000", "webchat:v1"} {
+			c, err := tx.Customer(key)
+			if err != nil {
+				return err
+			}
+			run.Customers = append(run.Customers, c)
+		}
+		return nil
+	})
+	must("View", err)
+	return run
+}
+
+// TestAutomations runs the inbox's automations over pgstore and over
+// memstore, the reference, and compares everything they kept. It also
+// checks that the scenario did what it is about, so that two stores that
+// both lost the automations' state would not pass.
+func TestAutomations(t *testing.T) {
+	t.Parallel()
+	want := automationsScenario(t, memstore.New())
+	got := automationsScenario(t, newStore(t))
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("pgstore differs from memstore (-memstore +pgstore):\n%s", d)
+	}
+	count := func(typ inbox.EventType) int {
+		return len(slices.DeleteFunc(slices.Clone(got.Outbox), func(e inbox.Event) bool { return e.Type != typ }))
+	}
+	for typ, n := range map[inbox.EventType]int{inbox.SMSNotification: 2, inbox.FollowUpSent: 1, inbox.FollowUpSkipped: 1} {
+		if c := count(typ); c != n {
+			t.Errorf("%d %v events, want %d", c, typ, n)
+		}
+	}
+	if got.Pending != int64(len(got.Outbox)) || got.Pending == 0 {
+		t.Errorf("Pending %d with %d events in the outbox and none delivered", got.Pending, len(got.Outbox))
+	}
+	sms := got.Threads[0]
+	if a := sms[len(sms)-1].Attribution; a == nil || a.ID != "C1" {
+		t.Errorf("the first SMS is attributed to %+v, want C1", a)
+	}
+	if c := got.Customers[1]; c.Email != "v1@example.com" {
+		t.Errorf("the web chat visitor's email is %q", c.Email)
+	}
+}
