@@ -66,10 +66,13 @@ type record struct {
 	// before this outcome, so an earlier attempt may have committed.
 	Retried bool `json:"retried,omitempty"`
 	// Already: a claim found the ticket held by someone else.
-	Already bool      `json:"already,omitempty"`
-	Err     string    `json:"err,omitempty"`
-	Before  time.Time `json:"before"`
-	After   time.Time `json:"after"`
+	Already bool `json:"already,omitempty"`
+	// Uncertain: a claim, close or give-back failed on the connection or
+	// server; it may have committed.
+	Uncertain bool      `json:"uncertain,omitempty"`
+	Err       string    `json:"err,omitempty"`
+	Before    time.Time `json:"before"`
+	After     time.Time `json:"after"`
 }
 
 // recorder writes records to a file, one write per line, so a line that was
@@ -353,15 +356,21 @@ func (w *worker) agent(ctx context.Context, id string, done *atomic.Bool) error 
 }
 
 // act runs an agent's call and records it; a claim that finds the ticket
-// taken is recorded as such.
+// taken is recorded as such. Presence changes are retried until they
+// succeed (setting the same presence again changes nothing). A claim, close
+// or give-back is not: between a lost answer and a retry another agent may
+// have changed the ticket, so a failed one is recorded as Uncertain.
 func (w *worker) act(op, agent string, ticket int64, fn func() error, fill func(*record)) error {
-	before, retried, err := w.call(op, fn)
+	before, retried, err := time.Now(), false, error(nil)
+	if op == "presence" || op == "signout" {
+		before, retried, err = w.call(op, fn)
+	} else if err = fn(); err != nil && !rulesError(err) {
+		return w.rec.add(record{Op: op, Agent: agent, Ticket: ticket, Uncertain: true, Err: err.Error(), Before: before, After: time.Now()})
+	}
 	rec := record{Op: op, Agent: agent, Ticket: ticket, Retried: retried, Before: before, After: time.Now()}
 	switch {
 	case op == "claim" && errors.Is(err, inbox.ErrAlreadyAssigned):
 		rec.Already = true
-	case op == "close" && retried && errors.Is(err, status.ErrInvalidTransition):
-		// An earlier attempt closed it, and its answer was lost.
 	case err != nil:
 		return fmt.Errorf("%s ticket %d: %w", op, ticket, err)
 	}

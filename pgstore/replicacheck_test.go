@@ -331,29 +331,42 @@ func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[st
 		}
 	}
 
-	logged := map[agentAction]int{}
+	logged, uncertain := map[agentAction]int{}, map[agentAction]int{}
 	loggedPresence := map[string][]record{}
 	for _, rec := range recs {
 		switch rec.Op {
 		case "presence", "signout":
 			loggedPresence[rec.Agent] = append(loggedPresence[rec.Agent], rec)
-		case "claim":
+		case "claim", "close", "unassign":
+			if rec.Uncertain {
+				uncertain[agentAction{rec.Op, rec.Ticket, rec.Agent}]++
+				continue
+			}
+			if rec.Op != "claim" {
+				logged[agentAction{rec.Op, rec.Ticket, rec.Agent}]++
+				continue
+			}
 			if rec.Already {
 				stats.lostClaims++
 				continue
 			}
 			stats.claims++
 			logged[agentAction{rec.Op, rec.Ticket, rec.Agent}]++
-		case "close", "unassign":
-			logged[agentAction{rec.Op, rec.Ticket, rec.Agent}]++
 		}
 	}
-	// A killed process's goroutine may have committed one call it did not
-	// log: drop such extras, at most one per agent, before comparing.
+	// An uncertain call may have committed, and so may the call a killed
+	// process's goroutine had under way (at most one per agent): drop such
+	// extras before comparing.
 	extra := map[string]int{}
 	for a, n := range done {
 		stats.closes += n * boolInt(a.Op == "close")
 		stats.unassigns += n * boolInt(a.Op == "unassign")
+		if n > logged[a] && n <= logged[a]+uncertain[a] {
+			n = logged[a]
+			if done[a] = n; n == 0 {
+				delete(done, a)
+			}
+		}
 		if p, ok := owner[a.Agent]; ok && killed[p] && n > logged[a] {
 			extra[a.Agent] += n - logged[a]
 			if done[a] = logged[a]; done[a] == 0 {
