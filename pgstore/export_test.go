@@ -22,7 +22,8 @@ func (s *Store) Explain(ctx context.Context, id string, f inbox.Filter) (tickets
 	if tickets, err = explain(s.ticketsQuery(id, &f)); err != nil {
 		return "", "", err
 	}
-	count, err = explain(s.countQuery(id, &f))
+	q, args, _, err := s.countQuery(id, &f)
+	count, err = explain(q, args, err)
 	return tickets, count, err
 }
 

@@ -250,6 +250,10 @@ type readTx struct {
 	// conflict.
 	threads map[int64]int
 	absent  map[uniqueKey]bool
+	// ticketRow is where ticket rows are scanned; counted is the count
+	// that a View's Tickets read with its page, if it did.
+	ticketRow *ticketRow
+	counted   *prefetched
 }
 
 // writeTx is a read-write transaction.

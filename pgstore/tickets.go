@@ -3,6 +3,7 @@ package pgstore
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/status"
 )
 
 // identity is what fixes a ticket at creation: the indexes file it under
@@ -59,48 +61,77 @@ func params(from, to int) string {
 	return b.String()
 }
 
-// scanTicket scans a row of ticketColumns, and remembers the ticket's
-// identity for PutTicket.
-func (r *readTx) scanTicket(rows pgx.Rows) (inbox.Ticket, error) {
-	var t inbox.Ticket
-	var ch, st string
-	err := rows.Scan(&t.Number, &ch, &t.Customer, &t.Key, &t.Subject, &st, &t.Assignee, &t.Tags, &t.Unread,
-		scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt), scanTime(&t.ClosedAt),
-		scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt), scanTime(&t.FollowedUpAt),
-		scanTime(&t.NotifiedAt))
-	if err != nil {
-		return t, err
-	}
-	if err := t.Channel.UnmarshalText([]byte(ch)); err != nil {
-		return t, &Error{Op: "decode a stored ticket", Err: err}
-	}
-	if err := t.Status.UnmarshalText([]byte(st)); err != nil {
-		return t, &Error{Op: "decode a stored ticket", Err: err}
-	}
-	if len(t.Tags) == 0 {
-		t.Tags = nil
-	}
-	if r.tickets == nil {
-		r.tickets = make(map[int64]identity)
-	}
-	r.tickets[t.Number] = identityOf(&t)
-	return t, nil
+// ticketRow is where a transaction scans the rows of ticketColumns: dest
+// points into t, so that scanning a row allocates only its strings and tags.
+type ticketRow struct {
+	t    inbox.Ticket
+	dest []any
 }
 
-// ticketList runs a query of ticketColumns and returns its rows.
-func (r *readTx) ticketList(q string, args ...any) ([]inbox.Ticket, error) {
-	var out []inbox.Ticket
+func newTicketRow() *ticketRow {
+	row := new(ticketRow)
+	t := &row.t
+	row.dest = []any{&t.Number, (*kindText)(&t.Channel), &t.Customer, &t.Key, &t.Subject, (*statusText)(&t.Status), &t.Assignee, &t.Tags,
+		&t.Unread, scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt),
+		scanTime(&t.ClosedAt), scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt),
+		scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt)}
+	return row
+}
+
+// kindText and statusText scan a ticket's channel and status from their
+// text without making a string of it.
+type (
+	kindText   channel.Kind
+	statusText status.Status
+)
+
+// ScanBytes implements pgtype.BytesScanner.
+func (k *kindText) ScanBytes(b []byte) error {
+	if err := (*channel.Kind)(k).UnmarshalText(b); err != nil {
+		return &Error{Op: "decode a stored ticket", Err: err}
+	}
+	return nil
+}
+
+// ScanBytes implements pgtype.BytesScanner.
+func (s *statusText) ScanBytes(b []byte) error {
+	if err := (*status.Status)(s).UnmarshalText(b); err != nil {
+		return &Error{Op: "decode a stored ticket", Err: err}
+	}
+	return nil
+}
+
+// ticketList runs a query of ticketColumns and returns its rows; size is
+// how many the caller expects at most. An Update remembers each ticket's
+// identity, for PutTicket.
+func (r *readTx) ticketList(size int, q string, args ...any) ([]inbox.Ticket, error) {
+	if r.ticketRow == nil {
+		r.ticketRow = newTicketRow()
+	}
+	out := make([]inbox.Ticket, 0, size)
 	err := r.query(q, args, func(rows pgx.Rows) error {
-		t, err := r.scanTicket(rows)
+		if err := rows.Scan(r.ticketRow.dest...); err != nil {
+			return err
+		}
+		t := r.ticketRow.t
+		if len(t.Tags) == 0 {
+			t.Tags = nil
+		}
 		out = append(out, t)
-		return err
+		if !r.readOnly {
+			if r.tickets == nil {
+				r.tickets = make(map[int64]identity)
+			}
+			r.tickets[t.Number] = identityOf(&t)
+		}
+		return nil
 	})
 	return out, err
 }
 
 // Ticket implements [inbox.ReadTx].
 func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
-	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
+	ts, err := r.ticketList(1, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
 	return first(ts, err, "ticket", number)
 }
 
@@ -109,7 +140,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 	if key == "" {
 		return inbox.Ticket{}, notFound(kind.String()+" ticket with key", strconv.Quote(key))
 	}
-	ts, err := r.ticketList(r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
+	ts, err := r.ticketList(1, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
 		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`), r.inbox, kind.String(), key)
 	if err == nil && len(ts) == 0 && kind == channel.SMS {
 		r.missing(uniqueKey{smsKey, kind, key})
@@ -271,13 +302,17 @@ func (r *readTx) due(q string, now time.Time, limit int) ([]int64, error) {
 // Tickets implements [inbox.ReadTx]. The list is one index range scan per
 // status asked for, each reading no further than the page (the other
 // filters are checked on the way), merged by the order: O(statuses × page)
-// when most tickets of a status pass the other filters.
+// when most tickets of a status pass the other filters. In a View, the
+// count of a standard view goes with the page (see [readTx.Count]).
 func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 	q, args, err := r.s.ticketsQuery(r.inbox, &f)
 	if err != nil {
 		return nil, err
 	}
-	return r.ticketList(q, args...)
+	if r.readOnly {
+		r.prefetchCount(&f)
+	}
+	return r.ticketList(min(f.Limit, inbox.MaxPageSize+1), q, args...)
 }
 
 // ticketsQuery returns the statement of Tickets(f) in an inbox, and its
@@ -339,27 +374,62 @@ func after(p *inbox.Position) (any, int64) {
 	return at, p.Number
 }
 
-// Count implements [inbox.ReadTx].
+// Count implements [inbox.ReadTx]. The count of a standard view (statuses
+// and at most an assignee) sums rows of the ticket_counts table, which
+// triggers keep: one row per status for My inbox and Unassigned, one per
+// assignee and status for All. Other filters count the matching tickets.
+// A count that Tickets read with the page in a View costs nothing more.
 func (r *readTx) Count(f inbox.Filter) (int, error) {
-	q, args, err := r.s.countQuery(r.inbox, &f)
+	q, args, _, err := r.s.countQuery(r.inbox, &f)
 	if err != nil {
 		return 0, err
+	}
+	if c := r.counted; c != nil && c.q == q && reflect.DeepEqual(c.args, args) {
+		return c.n, r.usable()
 	}
 	var n int
 	_, err = r.queryRow(q, args, &n)
 	return n, err
 }
 
-// countQuery returns the statement of Count(f) in an inbox, and its
-// arguments.
-func (s *Store) countQuery(id string, f *inbox.Filter) (string, []any, error) {
+// prefetched is a Count that a View's Tickets read with its page.
+type prefetched struct {
+	q    string
+	args []any
+	n    int
+}
+
+// prefetchCount queues Count(f) to go with the page, if the ticket_counts
+// table answers it: then a page and its total cost one round trip, and the
+// total a few rows. Only a View does it: nothing it reads can change between
+// its Tickets and its Count.
+func (r *readTx) prefetchCount(f *inbox.Filter) {
+	q, args, fromCounts, err := r.s.countQuery(r.inbox, f)
+	if err != nil || !fromCounts {
+		return
+	}
+	c := &prefetched{q: q, args: args}
+	r.queueQuery(q, args, func(rows pgx.Rows) error { return rows.Scan(&c.n) })
+	r.counted = c
+}
+
+// countQuery returns the statement of Count(f) in an inbox and its
+// arguments, and whether it reads the ticket_counts table.
+func (s *Store) countQuery(id string, f *inbox.Filter) (q string, args []any, fromCounts bool, err error) {
 	statuses, err := checkFilter(f)
 	if err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
-	args := []any{id, statuses}
+	args = []any{id, statuses}
 	where := conditions(f, &args)
-	return s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)` + where), args, nil
+	// ticket_counts answers when the filters other than the assignee add
+	// no condition.
+	rest := *f
+	rest.Assignee = nil
+	if conditions(&rest, new([]any)) == "" {
+		return s.sql(`SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status = ANY($2)` + where), args, true, nil
+	}
+	return s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)` + where), args, false, nil
 }
 
 // checkFilter checks what Tickets and Count check, and returns the names of
