@@ -38,6 +38,7 @@ type replicaConfig struct {
 	Messages  int      // messages each customer goroutine sends
 	Phones    int      // the SMS numbers every process texts from
 	Agents    []string // the agents whose presence this process owns, one goroutine each
+	Tickers   int      // goroutines calling Tick
 	Record    string   // the JSON lines file of what the process did
 	Seed      uint64
 }
@@ -49,17 +50,23 @@ func appName(schema string, process int) string { return fmt.Sprintf("replica-%s
 // record is one line of a worker's log: something it did and saw, written
 // only once the call returned.
 type record struct {
-	Op     string `json:"op"` // msg, presence, signout, claim, close, unassign, error
+	Op     string `json:"op"` // msg, visitor, presence, signout, claim, reply, close, unassign, tick, error
 	Inbox  string `json:"inbox,omitempty"`
 	Kind   string `json:"kind,omitempty"` // msg: the channel
 	ID     string `json:"id,omitempty"`   // msg: the channel's message ID
 	Thread string `json:"thread,omitempty"`
 	Action string `json:"action,omitempty"` // msg: Received.Action
 	Ticket int64  `json:"ticket,omitempty"`
-	// Agent is the agent for presence, claim, close and unassign, and the
-	// agent round robin chose for a new ticket.
-	Agent    string          `json:"agent,omitempty"`
+	// Email is the address a web chat message gave for its visitor.
+	Email string `json:"email,omitempty"`
+	// Agent is the agent for presence, claim, reply, close and unassign,
+	// and the agent round robin chose for a new ticket.
+	Agent string `json:"agent,omitempty"`
+	// Presence is an agent's, or a web chat visitor's (Thread names the
+	// conversation).
 	Presence assign.Presence `json:"presence,omitzero"`
+	// Ticker names the goroutine of a tick.
+	Ticker string `json:"ticker,omitempty"`
 	// Redelivery marks a message sent a second time on purpose.
 	Redelivery bool `json:"redelivery,omitempty"`
 	// Retried: the call failed (on the connection or server) at least once
@@ -127,7 +134,7 @@ func TestReplicaWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcfg.MaxConns = int32(cfg.Customers + len(cfg.Agents) + 2)
+	pcfg.MaxConns = int32(cfg.Customers + len(cfg.Agents) + cfg.Tickers + 2)
 	pcfg.ConnConfig.RuntimeParams["application_name"] = appName(cfg.Schema, cfg.Process)
 	ctx := context.Background()
 	p, err := pgxpool.NewWithConfig(ctx, pcfg)
@@ -154,7 +161,7 @@ func TestReplicaWorker(t *testing.T) {
 	w.rec = &recorder{f: f}
 
 	var customers, agents sync.WaitGroup
-	errs := make(chan error, cfg.Customers+len(cfg.Agents))
+	errs := make(chan error, cfg.Customers+len(cfg.Agents)+cfg.Tickers)
 	var done atomic.Bool
 	for g := range cfg.Customers {
 		customers.Go(func() {
@@ -167,6 +174,13 @@ func TestReplicaWorker(t *testing.T) {
 		agents.Go(func() {
 			if err := w.agent(ctx, a, &done); err != nil {
 				errs <- fmt.Errorf("agent %s: %w", a, err)
+			}
+		})
+	}
+	for k := range cfg.Tickers {
+		agents.Go(func() {
+			if err := w.ticker(ctx, k, &done); err != nil {
+				errs <- fmt.Errorf("ticker %d: %w", k, err)
 			}
 		})
 	}
@@ -223,27 +237,49 @@ func rulesError(err error) bool {
 	return false
 }
 
+// visitor is a web chat conversation of a customer goroutine, and whether
+// its visitor is away.
+type visitor struct {
+	conversation, email string
+	away                bool
+}
+
 // customer sends cfg.Messages messages on all three channels: web chat
 // conversations and email threads of its own (replies refer to earlier
 // Message-IDs), and texts from the phones every process shares. One in ten
-// also goes to the twin inbox; one text in twenty is delivered twice.
+// also goes to the twin inbox; one text in twenty is delivered twice. Three
+// web chat visitors in four give an email address; a visitor goes away after
+// half of their messages, and now and then one comes back (to write, or only
+// to read and perhaps leave again).
 func (w *worker) customer(ctx context.Context, g int) error {
 	rng := rand.New(rand.NewPCG(w.cfg.Seed, uint64(w.cfg.Process*1000+g)))
-	var chats []string
+	var chats []*visitor
 	var threads [][]string // the Message-IDs of each email thread, oldest first
 	for i := range w.cfg.Messages {
 		id := fmt.Sprintf("%d-%d-%d", w.cfg.Process, g, i)
 		body := "message " + id
 		var in channel.Inbound
+		var v *visitor
 		thread := ""
 		switch i % 3 {
 		case 0:
 			if len(chats) == 0 || rng.IntN(4) == 0 {
-				chats = append(chats, fmt.Sprint("chat-", id))
+				v = &visitor{conversation: "chat-" + id}
+				if rng.IntN(4) != 0 {
+					v.email = v.conversation + "@visitor.example"
+				}
+				chats = append(chats, v)
+			} else {
+				v = chats[rng.IntN(len(chats))]
 			}
-			thread = chats[rng.IntN(len(chats))]
+			if v.away && rng.IntN(3) == 0 {
+				if err := w.visit(ctx, v, true); err != nil {
+					return err
+				}
+			}
+			thread = v.conversation
 			in = channel.Inbound{Kind: channel.WebChat, Body: body, WebChat: channel.WebChatFields{
-				Conversation: thread, Visitor: "visitor-" + thread, MessageID: "wc-" + id}}
+				Conversation: thread, Visitor: "visitor-" + thread, MessageID: "wc-" + id, Email: v.email}}
 		case 1:
 			mid := "em-" + id + "@customer.example"
 			e := channel.EmailFields{MessageID: mid, To: []string{"help@shop.example"}}
@@ -270,6 +306,14 @@ func (w *worker) customer(ctx context.Context, g int) error {
 		if err := w.receive(ctx, w.main, in, thread, false); err != nil {
 			return err
 		}
+		if v != nil {
+			v.away = false // writing brought them back
+			if rng.IntN(2) == 0 {
+				if err := w.visit(ctx, v, false); err != nil {
+					return err
+				}
+			}
+		}
 		if in.Kind == channel.SMS && rng.IntN(20) == 0 {
 			if err := w.receive(ctx, w.main, in, thread, true); err != nil {
 				return err
@@ -280,8 +324,33 @@ func (w *worker) customer(ctx context.Context, g int) error {
 				return err
 			}
 		}
+		if len(chats) > 0 && rng.IntN(8) == 0 {
+			v := chats[rng.IntN(len(chats))]
+			if err := w.visit(ctx, v, v.away); err != nil {
+				return err
+			}
+			if !v.away && rng.IntN(2) == 0 {
+				if err := w.visit(ctx, v, false); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
+}
+
+// visit reports a web chat visitor online or away, and records it.
+func (w *worker) visit(ctx context.Context, v *visitor, online bool) error {
+	before, retried, err := w.call("visitor", func() error { return w.main.SetVisitorOnline(ctx, v.conversation, online) })
+	if err != nil {
+		return err
+	}
+	v.away = !online
+	p := assign.Offline
+	if online {
+		p = assign.Online
+	}
+	return w.rec.add(record{Op: "visitor", Thread: v.conversation, Presence: p, Retried: retried, Before: before, After: time.Now()})
 }
 
 // receive passes one message to ib and records the outcome.
@@ -295,7 +364,7 @@ func (w *worker) receive(ctx context.Context, ib *inbox.Inbox, in channel.Inboun
 		return err
 	}
 	rec := record{Op: "msg", Inbox: ib.ID(), Kind: in.Kind.String(), ID: in.MessageKey(), Thread: thread,
-		Action: r.Action.String(), Ticket: r.Ticket, Redelivery: redelivery, Retried: retried, Before: before, After: time.Now()}
+		Action: r.Action.String(), Ticket: r.Ticket, Email: in.WebChat.Email, Redelivery: redelivery, Retried: retried, Before: before, After: time.Now()}
 	if r.Decision != nil {
 		rec.Agent = r.Decision.Agent
 	}
@@ -303,8 +372,9 @@ func (w *worker) receive(ctx context.Context, ib *inbox.Inbox, in channel.Inboun
 }
 
 // agent plays one agent until done: it goes online and offline (signing out
-// now and then), closes and gives back tickets of its own, and claims the
-// first ticket of Unassigned, racing the agents of the other processes.
+// now and then), replies to a web chat of its own (now and then twice),
+// closes and gives back tickets of its own, and claims a ticket of
+// Unassigned, racing the agents of the other processes.
 func (w *worker) agent(ctx context.Context, id string, done *atomic.Bool) error {
 	rng := rand.New(rand.NewPCG(w.cfg.Seed, uint64(len(id))<<32|uint64(w.cfg.Process)))
 	a := inbox.Actor{ID: id, Role: inbox.Support}
@@ -327,6 +397,24 @@ func (w *worker) agent(ctx context.Context, id string, done *atomic.Bool) error 
 		mine, err := w.firstPage(ctx, a, inbox.Mine)
 		if err != nil {
 			return err
+		}
+		var chats []int64
+		for _, tk := range mine {
+			if tk.Channel == channel.WebChat {
+				chats = append(chats, tk.Number)
+			}
+		}
+		if len(chats) > 0 {
+			n := chats[rng.IntN(len(chats))]
+			for k := range 1 + boolInt(rng.IntN(4) == 0) {
+				reply := func() error {
+					_, err := w.main.Reply(ctx, a, n, fmt.Sprintf("reply %d from %s", k, id), channel.Consent{})
+					return err
+				}
+				if err := w.act("reply", id, n, reply, nil); err != nil {
+					return err
+				}
+			}
 		}
 		if n := len(mine); n > 0 {
 			last := mine[n-1].Number
@@ -357,9 +445,10 @@ func (w *worker) agent(ctx context.Context, id string, done *atomic.Bool) error 
 
 // act runs an agent's call and records it; a claim that finds the ticket
 // taken is recorded as such. Presence changes are retried until they
-// succeed (setting the same presence again changes nothing). A claim, close
-// or give-back is not: between a lost answer and a retry another agent may
-// have changed the ticket, so a failed one is recorded as Uncertain.
+// succeed (setting the same presence again changes nothing). A claim,
+// reply, close or give-back is not: between a lost answer and a retry
+// another agent may have changed the ticket (and a reply would be sent
+// twice), so a failed one is recorded as Uncertain.
 func (w *worker) act(op, agent string, ticket int64, fn func() error, fill func(*record)) error {
 	before, retried, err := time.Now(), false, error(nil)
 	if op == "presence" || op == "signout" {
@@ -378,6 +467,24 @@ func (w *worker) act(op, agent string, ticket int64, fn func() error, fill func(
 		fill(&rec)
 	}
 	return w.rec.add(rec)
+}
+
+// ticker calls Tick until done, as every replica's due-work loop does, and
+// records each call.
+func (w *worker) ticker(ctx context.Context, k int, done *atomic.Bool) error {
+	rng := rand.New(rand.NewPCG(w.cfg.Seed, 1<<48|uint64(w.cfg.Process)<<16|uint64(k)))
+	name := fmt.Sprintf("ticker-%d-%d", w.cfg.Process, k)
+	for !done.Load() {
+		before, retried, err := w.call("tick", func() error { return w.main.Tick(ctx) })
+		if err != nil {
+			return err
+		}
+		if err := w.rec.add(record{Op: "tick", Ticker: name, Retried: retried, Before: before, After: time.Now()}); err != nil {
+			return err
+		}
+		time.Sleep(tickEvery/2 + time.Duration(rng.Int64N(int64(tickEvery))))
+	}
+	return nil
 }
 
 // firstPage reads the first ten tickets of a view, oldest first.
@@ -402,15 +509,37 @@ type replicaRun struct {
 
 // The shape of a run: processes, their goroutines, and the team.
 const (
-	replicaProcesses = 4
-	replicaCustomers = 3
-	agentsPerProcess = 2
-	stableAgents     = 3
-	replicaPhones    = 40
+	replicaProcesses  = 4
+	replicaCustomers  = 3
+	agentsPerProcess  = 2
+	tickersPerProcess = 2
+	stableAgents      = 3
+	replicaPhones     = 40
+)
+
+// The automations of the run's inbox, short enough that many fire while
+// it runs, and the ticker's mean wait between two Ticks.
+const (
+	followUpAfter  = 80 * time.Millisecond
+	notifyInterval = 150 * time.Millisecond
+	replyCooldown  = 200 * time.Millisecond
+	tickEvery      = 100 * time.Millisecond
+	supportEmail   = "help@shop.example"
+)
+
+// notifyRecipients are the addresses the run's SMS notifications go to.
+var notifyRecipients = []string{"lead@shop.example", "night@shop.example"}
+
+// autoReplyTemplate is the run's SMS auto-reply, and autoReplyText the
+// reply it renders to.
+const (
+	autoReplyTemplate = "{{organization_prefix}}: reply YES to get texts from us, or email {{email}}."
+	autoReplyText     = "Shop: reply YES to get texts from us, or email help@shop.example."
 )
 
 // newReplicaRun sets up the inbox (its team, the stable agents online, round
-// robin on) and the configs of the workers, each sending messages messages
+// robin, the follow-up email, SMS notifications and the SMS auto-responder
+// on) and the configs of the workers, each sending messages messages
 // from each customer goroutine.
 func newReplicaRun(t *testing.T, messages int) *replicaRun {
 	t.Helper()
@@ -429,7 +558,7 @@ func newReplicaRun(t *testing.T, messages int) *replicaRun {
 	t.Logf("seed %d", seed)
 	for p := range replicaProcesses {
 		cfg := replicaConfig{Schema: schema, Inbox: "main", Twin: "twin", Process: p, Customers: replicaCustomers,
-			Messages: messages, Phones: replicaPhones, Record: filepath.Join(r.dir, fmt.Sprint("process-", p, ".jsonl")), Seed: seed}
+			Tickers: tickersPerProcess, Messages: messages, Phones: replicaPhones, Record: filepath.Join(r.dir, fmt.Sprint("process-", p, ".jsonl")), Seed: seed}
 		for k := range agentsPerProcess {
 			cfg.Agents = append(cfg.Agents, fmt.Sprintf("agent-%d-%d", p, k))
 		}
@@ -447,8 +576,11 @@ func newReplicaRun(t *testing.T, messages int) *replicaRun {
 			r.must(ib.PutMember(ctx, inbox.Member{ID: id, Name: id, Role: inbox.Support}))
 		}
 	}
-	on := true
-	_, err = ib.UpdateSettings(ctx, r.owner(), inbox.SettingsPatch{RoundRobin: &on})
+	on, prefix, support := true, "Shop", supportEmail
+	_, err = ib.UpdateSettings(ctx, r.owner(), inbox.SettingsPatch{RoundRobin: &on, OrganizationPrefix: &prefix, SupportEmail: &support,
+		FollowUp:     &inbox.FollowUp{On: true, After: followUpAfter},
+		SMSNotify:    &inbox.SMSNotify{On: true, Recipients: notifyRecipients, Interval: notifyInterval},
+		SMSAutoReply: &inbox.SMSAutoReply{On: true, Template: autoReplyTemplate, Cooldown: replyCooldown}})
 	r.must(err)
 	return r
 }

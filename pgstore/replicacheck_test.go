@@ -80,15 +80,24 @@ type replicaStats struct {
 	flappingAssignments    int
 	presenceChanges        int
 	claims, lostClaims     int
+	replies                int // agents' replies, in the outbox
 	closes, unassigns      int
+	visitorCalls, ticks    int // logged
+	texts                  int // inbound SMS messages filed in tickets
+	notifications          int
+	autoReplies            int
+	followUps, skipped     int // follow-up emails sent, and skipped for want of an address
 	errors                 int // failed attempts the workers retried
 }
 
 func (s replicaStats) String() string {
 	return fmt.Sprintf("%d messages (+%d to the twin inbox), %d tickets (+%d), %d events; automatic assignments: stable agents %v, the others %d; "+
-		"%d presence changes, %d claims won and %d lost, %d closes, %d give-backs; %d failed attempts retried",
+		"%d presence changes, %d claims won and %d lost, %d replies, %d closes, %d give-backs; "+
+		"%d visitor presence calls, %d ticks; %d texts got %d SMS notifications and %d auto-replies; %d follow-up emails sent and %d skipped; "+
+		"%d failed attempts retried",
 		s.messages, s.twinMessages, s.tickets, s.twinTickets, s.events, s.stableCounts, s.flappingAssignments,
-		s.presenceChanges, s.claims, s.lostClaims, s.closes, s.unassigns, s.errors)
+		s.presenceChanges, s.claims, s.lostClaims, s.replies, s.closes, s.unassigns,
+		s.visitorCalls, s.ticks, s.texts, s.notifications, s.autoReplies, s.followUps, s.skipped, s.errors)
 }
 
 // check verifies the workers' logs against the database, and returns the
@@ -107,6 +116,7 @@ func (r *replicaRun) check(killed map[int]bool) replicaStats {
 			owner[a] = cfg.Process
 		}
 	}
+	recs = append(recs, r.finalTick())
 	var stats replicaStats
 	for _, rec := range recs {
 		switch {
@@ -116,6 +126,10 @@ func (r *replicaRun) check(killed map[int]bool) replicaStats {
 			stats.messages++
 		case rec.Op == "msg":
 			stats.twinMessages++
+		case rec.Op == "visitor":
+			stats.visitorCalls++
+		case rec.Op == "tick":
+			stats.ticks++
 		}
 	}
 	main, twin := r.load("main"), r.load("twin")
@@ -130,7 +144,18 @@ func (r *replicaRun) check(killed map[int]bool) replicaStats {
 		}
 	}
 	r.checkAssignments(main, recs, owner, killed, &stats)
+	r.checkAutomations(main, twin, recs, killed, &stats)
 	return stats
+}
+
+// finalTick waits until every follow-up the workers left scheduled is due,
+// calls Tick as one more replica, and returns the record of that call.
+func (r *replicaRun) finalTick() record {
+	r.t.Helper()
+	time.Sleep(followUpAfter + 10*time.Millisecond)
+	before := time.Now()
+	r.must(r.inbox("main", nil).Tick(context.Background()))
+	return record{Op: "tick", Ticker: "final", Before: before, After: time.Now()}
 }
 
 // checkOutbox checks that the outbox was delivered whole, in order, with
@@ -169,14 +194,17 @@ func (r *replicaRun) checkMessages(id string, st inboxState, recs []record, kill
 	where := map[msgKey]int64{}
 	for _, tk := range st.tickets {
 		for i, m := range st.threads[tk.Number] {
+			if m.Index != i || m.Direction == inbox.Inbound && m.Author != tk.Customer {
+				r.t.Errorf("inbox %s: ticket %d (customer %s) holds message %d: %+v", id, tk.Number, tk.Customer, i, m)
+			}
+			if m.Direction == inbox.Outbound {
+				continue // a reply: checkAutomations holds them against the outbox
+			}
 			k := msgKey{tk.Channel.String(), m.ID}
 			if t, dup := where[k]; dup {
 				r.t.Errorf("inbox %s: message %v is in tickets %d and %d", id, k, t, tk.Number)
 			}
 			where[k] = tk.Number
-			if m.Index != i || m.Direction != inbox.Inbound || m.Author != tk.Customer {
-				r.t.Errorf("inbox %s: ticket %d (customer %s) holds message %d: %+v", id, tk.Number, tk.Customer, i, m)
-			}
 		}
 		if len(st.threads[tk.Number]) == 0 {
 			r.t.Errorf("inbox %s: ticket %d has no message", id, tk.Number)
@@ -212,8 +240,8 @@ func (r *replicaRun) checkMessages(id string, st inboxState, recs []record, kill
 		if recorded[k] {
 			continue
 		}
-		p, err := strconv.Atoi(strings.SplitN(k.id, "-", 3)[1])
-		if err != nil || !killed[p] {
+		p := processOf(k.id)
+		if !killed[p] {
 			r.t.Errorf("inbox %s: message %v is in ticket %d, but no process logged receiving it", id, k, where[k])
 		}
 		unlogged[p]++
@@ -262,8 +290,9 @@ type agentAction struct {
 // and given out by round robin exactly once (the stable agents are always
 // there), only to an agent online at that point, with a decision that
 // counts the online and offline members right; claims never steal; each
-// ticket ends where its events say; the presence changes, claims, closes
-// and give-backs are those the owning processes logged, at the times they
+// ticket ends where its events say; the presence changes, claims, agents'
+// replies, closes and give-backs are those the owning processes logged, at
+// the times they
 // logged; an automatic assignment's time is before the end of the call that
 // took its agent offline; the stable agents' counts are within one.
 func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[string]int, killed map[int]bool, stats *replicaStats) {
@@ -312,6 +341,10 @@ func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[st
 		case inbox.TicketUnassigned:
 			assignee[e.Ticket] = ""
 			done[agentAction{"unassign", e.Ticket, e.Actor}]++
+		case inbox.ReplySent:
+			if e.Actor != "" {
+				done[agentAction{"reply", e.Ticket, e.Actor}]++
+			}
 		case inbox.StatusChanged:
 			if e.From != cur[e.Ticket] {
 				r.t.Errorf("seq %d: ticket %d moved from %s, but was %s", e.Seq, e.Ticket, e.From, cur[e.Ticket])
@@ -337,7 +370,7 @@ func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[st
 		switch rec.Op {
 		case "presence", "signout":
 			loggedPresence[rec.Agent] = append(loggedPresence[rec.Agent], rec)
-		case "claim", "close", "unassign":
+		case "claim", "reply", "close", "unassign":
 			if rec.Uncertain {
 				uncertain[agentAction{rec.Op, rec.Ticket, rec.Agent}]++
 				continue
@@ -361,6 +394,7 @@ func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[st
 	for a, n := range done {
 		stats.closes += n * boolInt(a.Op == "close")
 		stats.unassigns += n * boolInt(a.Op == "unassign")
+		stats.replies += n * boolInt(a.Op == "reply")
 		if n > logged[a] && n <= logged[a]+uncertain[a] {
 			n = logged[a]
 			if done[a] = n; n == 0 {
@@ -426,6 +460,20 @@ func (r *replicaRun) checkAssignments(st inboxState, recs []record, owner map[st
 	}
 }
 
+// processOf returns the number of the worker whose message ID or web chat
+// conversation ("wc-P-G-I", "chat-P-G-I") id is, or -1.
+func processOf(id string) int {
+	parts := strings.SplitN(id, "-", 3)
+	if len(parts) < 2 {
+		return -1
+	}
+	p, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return -1
+	}
+	return p
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -444,5 +492,310 @@ func (r *replicaRun) logTicket(st inboxState, recs []record, ticket int64) {
 		if rec.Ticket == ticket && rec.Op != "msg" {
 			r.t.Logf("ticket %d: logged %+v", ticket, rec)
 		}
+	}
+}
+
+// visitorCall is a web chat visitor's logged call on a ticket: a message
+// (its seq in the outbox known) or a presence change (only its span).
+type visitorCall struct {
+	msg           bool
+	seq           int64 // a message's MessageReceived
+	online        bool  // a presence change's
+	before, after time.Time
+}
+
+// visitors are the logged calls of the main inbox's web chat visitors.
+type visitors struct {
+	calls  map[int64][]visitorCall // by ticket, in the order each visitor made them
+	email  map[string]string       // the address each conversation gave
+	latest map[string]int64        // the ticket of each conversation's latest message
+}
+
+// visitorsOf gathers the visitors' calls from the logs. A presence change
+// acts on the ticket of the conversation's latest message (the newest
+// ticket with its key), since only the conversation's own goroutine writes
+// to it.
+func visitorsOf(st inboxState, recs []record) visitors {
+	seqOf := map[string]int64{}
+	for _, e := range st.events {
+		if e.Type == inbox.MessageReceived && strings.HasPrefix(e.Message.ID, "wc-") {
+			seqOf[e.Message.ID] = e.Seq
+		}
+	}
+	v := visitors{calls: map[int64][]visitorCall{}, email: map[string]string{}, latest: map[string]int64{}}
+	for _, rec := range recs {
+		switch {
+		case rec.Op == "msg" && rec.Inbox == "main" && rec.Kind == channel.WebChat.String():
+			v.latest[rec.Thread], v.email[rec.Thread] = rec.Ticket, rec.Email
+			v.calls[rec.Ticket] = append(v.calls[rec.Ticket], visitorCall{msg: true, seq: seqOf[rec.ID], before: rec.Before, after: rec.After})
+		case rec.Op == "visitor":
+			n := v.latest[rec.Thread]
+			v.calls[n] = append(v.calls[n], visitorCall{online: rec.Presence == assign.Online, before: rec.Before, after: rec.After})
+		}
+	}
+	return v
+}
+
+// mayBeAway reports whether a ticket's visitor could have been away when a
+// transaction ordered at seq committed, one that read the clock at at and,
+// when bounded, had committed by bound. calls are the visitor's calls on
+// the ticket, in order. A message of a lower seq, or a presence change that
+// ended before at, committed before that transaction; a message of a higher
+// seq, or a change begun after bound, after it. The visitor may have been
+// away if the last call known to be before it, or one of those that may
+// have been, set them away; open says an unlogged call may follow the last.
+func mayBeAway(calls []visitorCall, seq int64, at, bound time.Time, bounded, open bool) bool {
+	first := -1
+	for k, c := range calls {
+		if c.msg && c.seq < seq || !c.msg && c.after.Before(at) {
+			first = k
+		}
+	}
+	if first < 0 {
+		return false
+	}
+	for _, c := range calls[first:] {
+		if c.msg && c.seq > seq || !c.msg && bounded && c.before.After(bound) {
+			return false
+		}
+		if !c.msg && !c.online {
+			return true
+		}
+	}
+	return open
+}
+
+// tickBound returns a time by which a Tick's transaction that read the
+// clock at at had committed: the latest end of the logged Tick calls under
+// way at at. It reports false when a ticker of a killed worker may have had
+// an unlogged call under way, and an error when no call was.
+func tickBound(recs []record, killed map[int]bool, at time.Time) (time.Time, bool, error) {
+	last := map[string]time.Time{} // a killed worker's tickers' last logged end
+	for p := range killed {
+		for k := range tickersPerProcess {
+			last[fmt.Sprintf("ticker-%d-%d", p, k)] = time.Time{}
+		}
+	}
+	var bound time.Time
+	for _, rec := range recs {
+		if rec.Op != "tick" {
+			continue
+		}
+		if end, ok := last[rec.Ticker]; ok && rec.After.After(end) {
+			last[rec.Ticker] = rec.After
+		}
+		if !rec.Before.Truncate(time.Microsecond).After(at) && !rec.After.Before(at) && rec.After.After(bound) {
+			bound = rec.After
+		}
+	}
+	for _, end := range last {
+		if !at.Before(end) {
+			return time.Time{}, false, nil
+		}
+	}
+	if bound.IsZero() {
+		return bound, false, fmt.Errorf("no logged Tick was under way at %s", at.Format(time.StampMicro))
+	}
+	return bound, true, nil
+}
+
+// elapsed is the inbox's rule for a cool-down: at least d since last, or
+// no last.
+func elapsed(last, at time.Time, d time.Duration) bool { return last.IsZero() || at.Sub(last) >= d }
+
+// chatState is what the follow-up email depends on in a web chat ticket,
+// as the outbox tells it: the times of the latest agent reply, customer
+// message and follow-up, and the agent replies since the customer's
+// latest message, oldest first.
+type chatState struct {
+	lastReply, lastCustomer, followedUp time.Time
+	replies                             []inbox.Message
+}
+
+// owed reports whether the ticket owes the visitor a follow-up by the
+// inbox's rules, but for their presence and the delay: there is an agent
+// reply, not older than the visitor's latest message and newer than the
+// previous follow-up.
+func (c chatState) owed() bool {
+	return !c.lastReply.IsZero() && !c.lastReply.Before(c.lastCustomer) && c.lastReply.After(c.followedUp)
+}
+
+// missed returns the replies a follow-up carries: those since the
+// visitor's latest message that are newer than the previous follow-up.
+func (c chatState) missed() []inbox.Message {
+	var out []inbox.Message
+	for i := len(c.replies) - 1; i >= 0 && c.replies[i].At.After(c.followedUp); i-- {
+		out = append(out, c.replies[i])
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// checkAutomations replays the main inbox's outbox in seq order against a
+// model of its automations and checks:
+//   - each inbound SMS gets an SMS notification, to the recipients and in the
+//     transaction that filed it, exactly when the ticket's previous one is at
+//     least the interval older (or there is none), and the auto-reply exactly
+//     when the customer's previous one is at least the cool-down older: none
+//     missing, none twice, no other notification or auto-reply;
+//   - each follow-up email (sent or skipped) is for a web chat ticket whose
+//     follow-up was due: an agent reply more than the delay before, not
+//     older than the visitor's latest message, with an agent reply between
+//     it and the ticket's previous follow-up (one per burst), and the
+//     visitor away as far as their logged calls and the logged Ticks tell;
+//     it carries the replies the visitor missed, from the support address
+//     to the one the visitor gave, or is skipped when they gave none;
+//   - after the last Tick no follow-up is scheduled, and every ticket whose
+//     visitor was left away with a reply unanswered got its follow-up;
+//   - the twin inbox, its automations off, has no notification, auto-reply
+//     or follow-up;
+//   - each ticket's replies are its ReplySent events' messages.
+func (r *replicaRun) checkAutomations(main, twin inboxState, recs []record, killed map[int]bool, stats *replicaStats) {
+	r.t.Helper()
+	for _, e := range twin.events {
+		switch e.Type {
+		case inbox.SMSNotification, inbox.ReplySent, inbox.FollowUpSent, inbox.FollowUpSkipped:
+			r.t.Errorf("twin inbox, its automations off: %+v", e)
+		}
+	}
+	tickets := map[int64]inbox.Ticket{}
+	for _, tk := range main.tickets {
+		tickets[tk.Number] = tk
+	}
+	v := visitorsOf(main, recs)
+	chats := map[int64]*chatState{}
+	notifiedAt, autoRepliedAt := map[int64]time.Time{}, map[string]time.Time{}
+	matched := map[int64]bool{} // the seqs of notifications and auto-replies of an inbound SMS
+	replies := map[int64][]inbox.Message{}
+	for i, e := range main.events {
+		tk := tickets[e.Ticket]
+		if tk.Channel == channel.WebChat && chats[tk.Number] == nil {
+			chats[tk.Number] = &chatState{}
+		}
+		c := chats[tk.Number]
+		switch e.Type {
+		case inbox.ReplySent:
+			replies[tk.Number] = append(replies[tk.Number], *e.Message)
+			if c != nil && e.Actor != "" {
+				c.lastReply, c.replies = e.At, append(c.replies, *e.Message)
+			}
+		case inbox.MessageReceived:
+			if c != nil {
+				c.lastCustomer, c.replies = e.At, nil
+			}
+			if tk.Channel == channel.SMS {
+				stats.texts++
+				r.checkText(main.events, i, tk, notifiedAt, autoRepliedAt, matched, stats)
+			}
+		case inbox.FollowUpSent, inbox.FollowUpSkipped:
+			if c == nil {
+				r.t.Errorf("seq %d: %s for ticket %d, of channel %s", e.Seq, e.Type, e.Ticket, tk.Channel)
+				continue
+			}
+			stats.followUps += boolInt(e.Type == inbox.FollowUpSent)
+			stats.skipped += boolInt(e.Type == inbox.FollowUpSkipped)
+			r.checkFollowUp(e, tk, *c, v, recs, killed)
+			c.followedUp = e.At
+		}
+	}
+	for _, e := range main.events {
+		if (e.Type == inbox.SMSNotification || e.Type == inbox.ReplySent && e.Actor == "") && !matched[e.Seq] {
+			r.t.Errorf("seq %d: %s on ticket %d outside the transaction of an inbound SMS: %+v", e.Seq, e.Type, e.Ticket, e)
+		}
+	}
+	for _, tk := range main.tickets {
+		var outbound []inbox.Message
+		for _, m := range main.threads[tk.Number] {
+			if m.Direction == inbox.Outbound {
+				outbound = append(outbound, m)
+			}
+		}
+		if d := cmp.Diff(replies[tk.Number], outbound); d != "" {
+			r.t.Errorf("ticket %d: replies in the outbox and in the thread differ (-outbox +thread):\n%s", tk.Number, d)
+		}
+		if !tk.FollowUpAt.IsZero() {
+			r.t.Errorf("ticket %d: follow-up still scheduled at %s after the last Tick", tk.Number, tk.FollowUpAt)
+		}
+		c, visits := chats[tk.Number], v.calls[tk.Number]
+		if c == nil || len(visits) == 0 || killed[processOf(tk.Key)] {
+			continue
+		}
+		if last := visits[len(visits)-1]; !last.msg && !last.online && c.owed() {
+			r.t.Errorf("ticket %d: visitor left away at %s with a reply at %s unanswered (their last message at %s, last follow-up at %s), and no follow-up sent",
+				tk.Number, last.after, c.lastReply, c.lastCustomer, c.followedUp)
+		}
+	}
+}
+
+// checkText checks the automations of the inbound SMS of events[i] (a
+// MessageReceived of ticket tk): the notification and the auto-reply the
+// model wants, in the message's transaction (its next events, after the
+// assignment of a new ticket), each as the inbox makes it. It keeps the
+// model and matched up to date.
+func (r *replicaRun) checkText(events []inbox.Event, i int, tk inbox.Ticket, notifiedAt map[int64]time.Time, autoRepliedAt map[string]time.Time, matched map[int64]bool, stats *replicaStats) {
+	r.t.Helper()
+	e := events[i]
+	next := func(typ inbox.EventType) *inbox.Event {
+		if i+1 < len(events) && events[i+1].Type == typ && events[i+1].Ticket == e.Ticket && events[i+1].Actor == "" {
+			i++
+			matched[events[i].Seq] = true
+			return &events[i]
+		}
+		return nil
+	}
+	next(inbox.TicketAssigned)
+	notified, replied := next(inbox.SMSNotification), next(inbox.ReplySent)
+	if want := elapsed(notifiedAt[tk.Number], e.At, notifyInterval); (notified != nil) != want {
+		r.t.Errorf("seq %d: text %s at %s to ticket %d, notified last at %s: notified %v, want %v",
+			e.Seq, e.Message.ID, e.At.Format(time.StampMicro), tk.Number, notifiedAt[tk.Number].Format(time.StampMicro), notified != nil, want)
+	}
+	if notified != nil {
+		stats.notifications++
+		notifiedAt[tk.Number] = e.At
+		want := inbox.Event{Seq: notified.Seq, Inbox: e.Inbox, Type: inbox.SMSNotification, At: e.At, Ticket: e.Ticket, Message: e.Message, Recipients: notifyRecipients}
+		if d := cmp.Diff(want, *notified); d != "" {
+			r.t.Errorf("seq %d: SMS notification (-want +got):\n%s", notified.Seq, d)
+		}
+	}
+	if want := elapsed(autoRepliedAt[tk.Customer], e.At, replyCooldown); (replied != nil) != want {
+		r.t.Errorf("seq %d: text %s at %s from %s, auto-replied last at %s: auto-reply %v, want %v",
+			e.Seq, e.Message.ID, e.At.Format(time.StampMicro), tk.Customer, autoRepliedAt[tk.Customer].Format(time.StampMicro), replied != nil, want)
+	}
+	if replied != nil {
+		stats.autoReplies++
+		autoRepliedAt[tk.Customer] = e.At
+		m := replied.Message
+		if m == nil || !m.Automatic || m.Direction != inbox.Outbound || m.Body != autoReplyText || !m.At.Equal(e.At) || m.Index != e.Message.Index+1 {
+			r.t.Errorf("seq %d: auto-reply to message %+v is %+v", replied.Seq, *e.Message, m)
+		}
+	}
+}
+
+// checkFollowUp checks follow-up e of web chat ticket tk against the state
+// of the ticket before it and what the visitors logged.
+func (r *replicaRun) checkFollowUp(e inbox.Event, tk inbox.Ticket, c chatState, v visitors, recs []record, killed map[int]bool) {
+	r.t.Helper()
+	if !c.owed() || e.At.Sub(c.lastReply) <= followUpAfter {
+		r.t.Errorf("seq %d: %s for ticket %d at %s, not due: last agent reply at %s, last customer message at %s, last follow-up at %s",
+			e.Seq, e.Type, tk.Number, e.At.Format(time.StampMicro), c.lastReply.Format(time.StampMicro), c.lastCustomer.Format(time.StampMicro), c.followedUp.Format(time.StampMicro))
+	}
+	bound, bounded, err := tickBound(recs, killed, e.At)
+	if err != nil {
+		r.t.Errorf("seq %d: %s for ticket %d: %v", e.Seq, e.Type, tk.Number, err)
+	}
+	calls, open := v.calls[tk.Number], killed[processOf(tk.Key)] && v.latest[tk.Key] == tk.Number
+	if !mayBeAway(calls, e.Seq, e.At, bound, bounded, open) {
+		r.t.Errorf("seq %d: %s for ticket %d at %s (committed by %s), but its visitor was not away: %+v",
+			e.Seq, e.Type, tk.Number, e.At.Format(time.StampMicro), bound.Format(time.StampMicro), calls)
+	}
+	want := inbox.Event{Seq: e.Seq, Inbox: e.Inbox, Type: inbox.FollowUpSkipped, At: e.At, Ticket: tk.Number}
+	if email := v.email[tk.Key]; email != "" {
+		want.Type, want.EmailFrom, want.EmailTo, want.Messages = inbox.FollowUpSent, supportEmail, email, c.missed()
+	}
+	if d := cmp.Diff(want, e); d != "" {
+		r.t.Errorf("seq %d: follow-up of ticket %d (-want +got):\n%s", e.Seq, tk.Number, d)
+	}
+	if e.Type == inbox.FollowUpSent && len(e.Messages) == 0 {
+		r.t.Errorf("seq %d: a follow-up email of ticket %d with no reply in it", e.Seq, tk.Number)
 	}
 }
