@@ -24,9 +24,12 @@ func (r *readTx) Settings() (inbox.Settings, error) {
 		if r.row.settings == nil {
 			return inbox.Settings{}, fmt.Errorf("pgstore: no settings saved: %w", inbox.ErrNotFound)
 		}
-		var s inbox.Settings
-		if err := decode("stored settings", r.row.settings, &s); err != nil {
-			return inbox.Settings{}, err
+		s, ok := settingsTexts.load(r.row.settings)
+		if !ok {
+			if err := decode("stored settings", r.row.settings, &s); err != nil {
+				return inbox.Settings{}, err
+			}
+			settingsTexts.store(string(r.row.settings), s)
 		}
 		hours, err := decodeSchedule(r.row.officeHours)
 		if err != nil {
@@ -178,26 +181,44 @@ const rotationPrefetch = 64
 const selectRotation = `SELECT agent, joined, last_seq, presence, open_tickets, capacity, hours FROM {s}.rotation WHERE inbox = $1`
 
 // collectRotation returns the scan function that appends the rows of
-// selectRotation to members.
+// selectRotation to members. The rows are scanned into one destination,
+// made once: a row allocates only its member's ID.
 func collectRotation(members *[]assign.Member) func(pgx.Rows) error {
+	var m assign.Member
+	var hours scheduleJSON
+	dest := []any{&m.ID, &m.Joined, &m.Last, (*presenceText)(&m.Presence), &m.Open, &m.Capacity, &hours}
 	return func(rows pgx.Rows) error {
-		var m assign.Member
-		var presence string
-		var hours []byte
-		err := rows.Scan(&m.ID, &m.Joined, &m.Last, &presence, &m.Open, &m.Capacity, &hours)
-		if err == nil {
-			err = m.Presence.UnmarshalText([]byte(presence))
+		if err := rows.Scan(dest...); err != nil {
+			return err
 		}
-		var s *officehours.Schedule
-		if err == nil {
-			s, err = decodeSchedule(hours)
+		row := m
+		if hours.s != nil {
+			row.Hours = hours.s
 		}
-		if s != nil {
-			m.Hours = s
-		}
-		*members = append(*members, m)
-		return err
+		*members = append(*members, row)
+		return nil
 	}
+}
+
+// presenceText scans a rotation member's presence from its text.
+type presenceText assign.Presence
+
+// ScanBytes implements pgtype.BytesScanner.
+func (p *presenceText) ScanBytes(b []byte) error {
+	if err := (*assign.Presence)(p).UnmarshalText(b); err != nil {
+		return &Error{Op: "decode a stored rotation member", Err: err}
+	}
+	return nil
+}
+
+// scheduleJSON scans a schedule from its JSON through the cache of
+// decoded schedules; NULL is none.
+type scheduleJSON struct{ s *officehours.Schedule }
+
+// ScanBytes implements pgtype.BytesScanner.
+func (j *scheduleJSON) ScanBytes(b []byte) (err error) {
+	j.s, err = decodeSchedule(b)
+	return err
 }
 
 // PutRotationMember implements [inbox.Tx]. It keeps hours that are an
