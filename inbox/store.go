@@ -75,6 +75,12 @@ type ReadTx interface {
 	// SavedView returns the view with the ID.
 	SavedView(id string) (SavedView, error)
 
+	// Events calls fn with every event whose At is in [f.From, f.To) and
+	// whose Type is one of f.Types (any type when empty), in Seq order,
+	// and stops at the first error fn returns, which Events returns. Reports
+	// read the inbox's history through it: it costs O(events in the range)
+	// for events written in time order, however long the history before.
+	Events(f EventFilter, fn func(Event) error) error
 	// Outbox returns up to limit events with Seq above after, in Seq order.
 	Outbox(after int64, limit int) ([]Event, error)
 	// Delivered returns the Seq of the last event delivered (0 if none).
@@ -165,6 +171,13 @@ type Filter struct {
 	Order       Order
 	After       *Position // exclusive start; nil starts at the top
 	Limit       int       // > 0
+}
+
+// EventFilter selects events for [ReadTx.Events].
+type EventFilter struct {
+	From  time.Time   // inclusive; zero means unbounded
+	To    time.Time   // exclusive; zero means unbounded
+	Types []EventType // any of (an unknown type matches none); empty means all
 }
 
 // Position is a place in a ticket list: the ticket's sort time (ActiveAt for

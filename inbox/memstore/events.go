@@ -3,6 +3,7 @@ package memstore
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/routedesk/routedesk/assign"
@@ -18,9 +19,20 @@ const pageSize = 64 << 10
 // order: about 25 bytes for a typical event, where an inbox.Event takes 200.
 // Records are packed into pages of pageSize (a larger record gets a page of
 // its own), and located by their page and offset.
+// Each page also keeps the span of its events' times, so that a scan by
+// time ([readTx.Events]) skips the pages outside its range.
 type eventLog struct {
 	pages [][]byte
+	spans []span         // of each page
 	at    chunks[uint64] // event Seq n: page<<32 | offset, at index n-1
+}
+
+// span is what a page of the event log holds: its first event's Seq, and
+// the earliest and latest At of its events (as kept). After a rollback a
+// span may be wider than its events: it is a bound, never too narrow.
+type span struct {
+	first  int64
+	lo, hi int64
 }
 
 func (l *eventLog) len() int { return l.at.len() }
@@ -28,16 +40,28 @@ func (l *eventLog) len() int { return l.at.len() }
 // add appends a record.
 func (l *eventLog) add(rec []byte) {
 	k := len(l.pages) - 1
+	at := recordAt(rec)
 	switch {
 	case k < 0:
 		l.pages = append(l.pages, nil) // the first page grows like a slice
 		k = 0
+		l.spans = append(l.spans, span{first: 1, lo: at, hi: at})
 	case len(l.pages[k]) > 0 && len(l.pages[k])+len(rec) > pageSize:
 		l.pages = append(l.pages, make([]byte, 0, max(pageSize, len(rec))))
 		k++
+		l.spans = append(l.spans, span{first: int64(l.len() + 1), lo: at, hi: at})
 	}
+	sp := &l.spans[k]
+	sp.lo, sp.hi = min(sp.lo, at), max(sp.hi, at)
 	l.at.push(uint64(k)<<32 | uint64(len(l.pages[k])))
 	l.pages[k] = append(l.pages[k], rec...)
+}
+
+// recordAt returns the At (as kept) of the record that starts rec: it
+// follows the type and the flags.
+func recordAt(rec []byte) int64 {
+	_, n := binary.Uvarint(rec[1:])
+	return int64(binary.LittleEndian.Uint64(rec[1+n:]))
 }
 
 // record returns the bytes from the start of event seq's record.
@@ -55,6 +79,7 @@ func (l *eventLog) truncate(n int) {
 	k := int(at >> 32)
 	clear(l.pages[k+1:])
 	l.pages = l.pages[:k+1]
+	l.spans = l.spans[:k+1]
 	l.pages[k] = l.pages[k][:at&(1<<32-1)]
 	l.at.truncate(n)
 }
@@ -425,6 +450,58 @@ func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, nil
+}
+
+// Events implements [inbox.ReadTx]. It decodes only the events of the pages
+// whose span meets the range, and of those only the ones in it.
+func (r *readTx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
+	d, err := r.inbox()
+	if err != nil {
+		return err
+	}
+	from, to := bound(f.From, math.MinInt64), bound(f.To, math.MaxInt64)
+	var types uint64 // bit t set: type t is wanted (every kept type is below 64)
+	for _, t := range f.Types {
+		if t.Valid() {
+			types |= 1 << t
+		}
+	}
+	l := &d.events
+	for k, sp := range l.spans {
+		if sp.hi < from || sp.lo >= to {
+			continue
+		}
+		last := int64(l.len())
+		if k+1 < len(l.spans) {
+			last = l.spans[k+1].first - 1
+		}
+		for seq := sp.first; seq <= last; seq++ {
+			rec := l.record(seq)
+			if at := recordAt(rec); at < from || at >= to || len(f.Types) > 0 && types&(1<<rec[0]) == 0 {
+				continue
+			}
+			e, _ := d.decodeEvent(seq)
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bound returns t as kept, for comparing with kept times: the zero time is
+// unbounded (zero says what that is), and a time beyond the years a time can
+// be kept in is beyond every kept time but the zero time.
+func bound(t time.Time, zero int64) int64 {
+	switch s := t.Unix(); {
+	case t.IsZero():
+		return zero
+	case s < minSec:
+		return math.MinInt64 + 1
+	case s > maxSec:
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // Outbox implements [inbox.ReadTx]. It returns events delivered or not:

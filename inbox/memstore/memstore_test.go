@@ -286,3 +286,61 @@ func TestNotFoundErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEventsAcrossPages reads events by time from a log of many pages, whose
+// times mostly rise but jump back now and then, after rolled-back writes.
+func TestEventsAcrossPages(t *testing.T) {
+	t.Parallel()
+	s, ctx := memstore.New(), context.Background()
+	boom := errors.New("rolled back")
+	minute := 0
+	for i := range 300 {
+		err := s.Update(ctx, "a", func(tx inbox.Tx) error {
+			for j := range 100 {
+				if (i*100+j)%997 == 0 {
+					minute -= 50 // a clock set back
+				}
+				minute++
+				e := inbox.Event{Type: inbox.KeywordReceived, At: epoch.Add(time.Duration(minute) * time.Minute), Keyword: strings.Repeat("K", j)}
+				if _, err := tx.Emit(e); err != nil {
+					return err
+				}
+			}
+			if i%7 == 3 {
+				return boom
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+	}
+	err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		all, err := tx.Outbox(0, math.MaxInt)
+		if err != nil {
+			return err
+		}
+		for _, r := range [][2]int{{0, 100}, {1000, 1200}, {5000, 9000}, {20000, 30000}, {-100, 0}} {
+			from, to := epoch.Add(time.Duration(r[0])*time.Minute), epoch.Add(time.Duration(r[1])*time.Minute)
+			var want, got []int64
+			for _, e := range all {
+				if !e.At.Before(from) && e.At.Before(to) {
+					want = append(want, e.Seq)
+				}
+			}
+			if err := tx.Events(inbox.EventFilter{From: from, To: to}, func(e inbox.Event) error {
+				got = append(got, e.Seq)
+				return nil
+			}); err != nil {
+				return err
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Events in minutes %v (-want +got):\n%s", r, diff)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -282,9 +282,12 @@ func (m *machine) drawMessage(t *rapid.T) op {
 	}
 }
 
+// eventTypes are the types of the events the model emits.
+var eventTypes = []inbox.EventType{inbox.TicketCreated, inbox.MessageReceived, inbox.TicketAssigned, inbox.TagsChanged,
+	inbox.FollowUpSent, inbox.SMSNotification}
+
 func (m *machine) drawEmit(t *rapid.T) op {
-	typ := rapid.SampledFrom([]inbox.EventType{inbox.TicketCreated, inbox.MessageReceived, inbox.TicketAssigned, inbox.TagsChanged,
-		inbox.FollowUpSent, inbox.SMSNotification}).Draw(t, "type")
+	typ := rapid.SampledFrom(eventTypes).Draw(t, "type")
 	withTicket := rapid.Bool().Draw(t, "with ticket")
 	minute := rapid.IntRange(0, 20).Draw(t, "at")
 	tags := drawTags(t, "event tags")
@@ -502,6 +505,20 @@ func (m *machine) check(t *rapid.T) {
 		}
 		try(tx.Customer("")).fails(t, inbox.ErrInvalid)
 		diff(t, "Outbox", md.events, try(tx.Outbox(0, 100000)).must(t))
+		f := inbox.EventFilter{From: drawTime(t, "events from"), To: drawTime(t, "events to"),
+			Types: rapid.SliceOfNDistinct(rapid.SampledFrom(eventTypes), 0, 3, rapid.ID).Draw(t, "event types")}
+		var events []inbox.Event
+		for _, e := range md.events {
+			if !e.At.Before(f.From) && (f.To.IsZero() || e.At.Before(f.To)) && (len(f.Types) == 0 || slices.Contains(f.Types, e.Type)) {
+				events = append(events, e)
+			}
+		}
+		var got []inbox.Event
+		ok(t, tx.Events(f, func(e inbox.Event) error {
+			got = append(got, e)
+			return nil
+		}))
+		diff(t, "Events", events, got)
 		if got := try(tx.Delivered()).must(t); got != md.delivered {
 			t.Fatalf("Delivered = %d, want %d", got, md.delivered)
 		}

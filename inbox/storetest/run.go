@@ -22,7 +22,7 @@ import (
 // new, empty Store each time it is called; it is called from parallel
 // subtests, with the subtest's t (to register cleanups, or skip).
 func Run(t *testing.T, newStore func(t *testing.T) inbox.Store) {
-	groups := [][]behaviour{ticketTests, viewTests, threadTests, eventTests, customerTests, teamTests, txTests}
+	groups := [][]behaviour{ticketTests, viewTests, threadTests, eventTests, customerTests, teamTests, txTests, reportTests}
 	for _, g := range groups {
 		for _, b := range g {
 			t.Run(b.name, func(t *testing.T) {

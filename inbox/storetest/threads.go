@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
@@ -23,6 +25,7 @@ var eventTests = []behaviour{
 	{"Events/MessageAsGiven", testEventMessageAsGiven},
 	{"Events/History", testHistory},
 	{"Events/Outbox", testOutbox},
+	{"Events/ByTime", testEventsByTime},
 	{"Events/Delivered", testDelivered},
 	{"Events/Pending", testPending},
 	{"Events/Invalid", testEventErrors},
@@ -377,5 +380,75 @@ func testEventErrors(t *testing.T, s inbox.Store) {
 	})
 	view(t, s, acme, func(tx inbox.ReadTx) {
 		diff(t, "Outbox", []inbox.Event(nil), try(tx.Outbox(0, 10)).must(t))
+	})
+}
+
+// testEventsByTime emits events whose times go back and forth, in two
+// inboxes, and reads them back by time range and type.
+func testEventsByTime(t *testing.T, s inbox.Store) {
+	create(t, s, acme, newTicket(channel.SMS, "sms:+15550001", "+15550001", 0))
+	minutes := []int{5, 1, 9, 5, 0, 12, 3}
+	var in []inbox.Event
+	for i, m := range minutes {
+		typ := []inbox.EventType{inbox.TicketAssigned, inbox.PresenceChanged}[i%2]
+		e := inbox.Event{Type: typ, At: at(m), Assignee: "ali"}
+		if typ == inbox.TicketAssigned {
+			e.Ticket = 1
+		} else {
+			e.Presence = ptr(assign.Online)
+		}
+		in = append(in, e)
+	}
+	in = append(in, inbox.Event{Type: inbox.KeywordReceived, Keyword: "STOP"}) // no time
+	all := emit(t, s, acme, in...)
+	emit(t, s, globex, inbox.Event{Type: inbox.KeywordReceived, At: at(5), Keyword: "HELP"})
+	pick := func(keep func(e inbox.Event) bool) []inbox.Event {
+		var out []inbox.Event
+		for _, e := range all {
+			if keep(e) {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	inRange := func(from, to int) func(e inbox.Event) bool {
+		return func(e inbox.Event) bool { return !e.At.Before(at(from)) && e.At.Before(at(to)) }
+	}
+	for _, c := range []struct {
+		name string
+		f    inbox.EventFilter
+		want []inbox.Event
+	}{
+		{"everything", inbox.EventFilter{}, all},
+		{"a range", inbox.EventFilter{From: at(1), To: at(9)}, pick(inRange(1, 9))},
+		{"an empty range", inbox.EventFilter{From: at(9), To: at(9)}, nil},
+		{"up to", inbox.EventFilter{To: at(5)}, pick(func(e inbox.Event) bool { return e.At.Before(at(5)) })},
+		{"from", inbox.EventFilter{From: at(5)}, pick(func(e inbox.Event) bool { return !e.At.Before(at(5)) })},
+		{"one type", inbox.EventFilter{From: at(0), To: at(100), Types: []inbox.EventType{inbox.PresenceChanged}},
+			pick(func(e inbox.Event) bool { return e.Type == inbox.PresenceChanged })},
+		{"an unknown type", inbox.EventFilter{Types: []inbox.EventType{99}}, nil},
+		{"far bounds", inbox.EventFilter{From: time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)},
+			pick(func(e inbox.Event) bool { return !e.At.IsZero() })},
+	} {
+		view(t, s, acme, func(tx inbox.ReadTx) {
+			var got []inbox.Event
+			ok(t, tx.Events(c.f, func(e inbox.Event) error {
+				got = append(got, e)
+				return nil
+			}))
+			diff(t, "Events: "+c.name, c.want, got)
+		})
+	}
+	view(t, s, acme, func(tx inbox.ReadTx) {
+		n := 0
+		err := tx.Events(inbox.EventFilter{}, func(inbox.Event) error {
+			if n++; n == 3 {
+				return errBoom
+			}
+			return nil
+		})
+		if !errors.Is(err, errBoom) || n != 3 {
+			t.Fatalf("Events stopped by fn: %v after %d events, want %v after 3", err, n, errBoom)
+		}
 	})
 }
