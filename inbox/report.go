@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -53,7 +54,11 @@ type ReportQuery struct {
 	From time.Time // inclusive; required
 	To   time.Time // exclusive; required, after From
 	// Bucket is the width of the volume buckets; zero means BucketDay.
-	Bucket   Bucket
+	Bucket Bucket
+	// Location is the time zone of the buckets; nil means the zone of the
+	// inbox's office hours, or UTC when it has none. Business hours are
+	// always the office hours'.
+	Location *time.Location
 	Channels []channel.Kind // any of; empty means all
 	Tags     []string       // all of; empty means any
 	Agents   []string       // assigned to any of (member IDs); empty means anyone or no one
@@ -68,7 +73,7 @@ type Report struct {
 	From     time.Time `json:"from"`
 	To       time.Time `json:"to"`
 	Bucket   Bucket    `json:"bucket"`
-	Location string    `json:"location"` // the time zone of the buckets and of business hours
+	Location string    `json:"location"` // the time zone of the buckets
 	// Volume has one entry per bucket from the one holding From to the one
 	// holding the last instant before To, empty buckets included.
 	Volume []Volume `json:"volume"`
@@ -217,66 +222,89 @@ func (q *ReportQuery) validate() error {
 	return nil
 }
 
-// reported is what a report keeps of one ticket.
+// never marks a time a ticket has not reached (a reported's times are Unix
+// nanoseconds).
+const never = math.MinInt64
+
+// reported is what a report keeps of one ticket, small, as a report may
+// keep millions: times in Unix nanoseconds (never: not yet), agents as
+// indexes of reportBuilder.rows (-1: nobody).
 type reported struct {
-	channel    channel.Kind
-	keep       bool // the ticket passes the filters
-	cohort     bool // created in the range
-	tags       []string
-	created    time.Time
-	assignee   string // as the events of the range leave it (exact for the cohort)
-	firstReply time.Time
-	replier    string // of the first reply
-	firstClose time.Time
-	lastClose  time.Time
-	closed     bool   // at the latest status change
-	resolver   string // the assignee at the last close, or its closer
-	auto       int
-	manual     int
-	closes     int
-	repliers   []string // who replied in the range
+	number                      int64
+	created                     int64
+	firstReply                  int64
+	firstClose, lastClose       int64
+	tags                        []string
+	repliers                    []int32 // who replied in the range
+	assignee, replier, resolver int32   // as the range's events leave it (exact for the cohort); of the first reply; at the last close
+	auto, manual, closes        int32
+	channel                     channel.Kind
+	keep, cohort, closed        bool // passes the filters; created in the range; closed at the latest status change
 }
 
 // reportBuilder gathers a report in one pass over the events.
 type reportBuilder struct {
-	tx       ReadTx
-	q        ReportQuery
-	hours    *officehours.Schedule // nil: always open
-	starts   []int64               // the buckets' starts, UnixNano
-	r        Report
-	tickets  map[int64]*reported
-	agents   map[string]*agentRow
-	members  map[string]Member
+	tx     ReadTx
+	q      ReportQuery
+	hours  *officehours.Schedule // nil: always open
+	starts []int64               // the buckets' starts, Unix nanoseconds
+	counts [][1 + 3]Counts       // per bucket, per channel.Kind
+	r      Report
+
+	tickets []reported
+	lo      int64            // the number that dense[0] stands for
+	dense   []int32          // 1 + the index in tickets of number lo+i; 0: none
+	others  map[int64]int32  // the index in tickets of the numbers outside dense
+	rows    []*agentRow      // every agent met, members first
+	byID    map[string]int32 // index of rows
+	members map[string]Member
+
 	auto     []assignedAt // automatic assignments, in Seq order
-	presence []Event      // presence changes before and in the range, in Seq order
+	presence []presenceAt // presence changes before and in the range, in Seq order
 	attrib   map[Attributed]int
 }
 
 type assignedAt struct {
 	at    time.Time
-	agent string
+	seq   int64
+	agent int32
+}
+
+type presenceAt struct {
+	at     time.Time
+	seq    int64
+	agent  int32 // -1 - the agent, for an automatic assignment (in fairness)
+	online bool
 }
 
 // agentRow gathers one agent's figures.
 type agentRow struct {
 	AgentStats
+	hours                     *officehours.Schedule // their own working hours, if a member has any
 	firstResponse, resolution samples
 }
+
+// reportTypes are the events a report reads in its range: the tickets it
+// counts come from the ticket lists, not from TicketCreated.
+var reportTypes = []EventType{StatusChanged, TicketAssigned, TicketUnassigned, ReplySent, MessageReceived, PresenceChanged}
 
 func report(tx ReadTx, q ReportQuery) (Report, error) {
 	s, err := settings(tx)
 	if err != nil {
 		return Report{}, err
 	}
-	loc := time.UTC
-	if s.OfficeHours != nil {
+	loc := q.Location
+	switch {
+	case loc != nil:
+	case s.OfficeHours != nil:
 		loc = s.OfficeHours.Location()
+	default:
+		loc = time.UTC
 	}
 	b := &reportBuilder{
 		tx: tx, q: q, hours: s.OfficeHours,
-		r:       Report{From: q.From, To: q.To, Bucket: q.Bucket, Location: loc.String()},
-		tickets: map[int64]*reported{}, agents: map[string]*agentRow{}, members: map[string]Member{},
-		attrib: map[Attributed]int{},
+		r:      Report{From: q.From, To: q.To, Bucket: q.Bucket, Location: loc.String()},
+		others: map[int64]int32{}, byID: map[string]int32{}, members: map[string]Member{}, attrib: map[Attributed]int{},
 	}
 	if err := b.buckets(loc); err != nil {
 		return Report{}, err
@@ -294,14 +322,11 @@ func report(tx ReadTx, q ReportQuery) (Report, error) {
 	if err := b.cohort(); err != nil {
 		return Report{}, err
 	}
-	err = tx.Events(EventFilter{To: q.From, Types: []EventType{PresenceChanged}}, func(e Event) error {
-		b.presence = append(b.presence, e)
-		return nil
-	})
-	if err != nil {
+	before := func(e Event) error { return b.event(e) }
+	if err := tx.Events(EventFilter{To: q.From, Types: []EventType{PresenceChanged}}, before); err != nil {
 		return Report{}, err
 	}
-	if err := tx.Events(EventFilter{From: q.From, To: q.To}, b.event); err != nil {
+	if err := tx.Events(EventFilter{From: q.From, To: q.To, Types: reportTypes}, b.event); err != nil {
 		return Report{}, err
 	}
 	return b.finish(), nil
@@ -314,13 +339,10 @@ func (b *reportBuilder) buckets(loc *time.Location) error {
 		return invalid("To", "%v to %v is more than %d %ss", b.q.From, b.q.To, MaxBuckets, b.q.Bucket)
 	}
 	for t := bucketStart(b.q.From.In(loc), b.q.Bucket); t.Before(b.q.To); t = nextBucket(t, b.q.Bucket) {
-		channels := make(map[channel.Kind]Counts, 3)
-		for _, k := range []channel.Kind{channel.WebChat, channel.Email, channel.SMS} {
-			channels[k] = Counts{}
-		}
-		b.r.Volume = append(b.r.Volume, Volume{Start: t, Channels: channels})
+		b.r.Volume = append(b.r.Volume, Volume{Start: t})
 		b.starts = append(b.starts, t.UnixNano())
 	}
+	b.counts = make([][4]Counts, len(b.starts))
 	return nil
 }
 
@@ -350,42 +372,57 @@ func nextBucket(t time.Time, width Bucket) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }
 
-// volume returns the counts of channel k in the bucket holding t.
-func (b *reportBuilder) volume(t time.Time, k channel.Kind, add func(*Counts)) {
-	n := t.UnixNano()
-	i := sort.Search(len(b.starts), func(i int) bool { return b.starts[i] > n }) - 1
-	v := &b.r.Volume[i]
-	c := v.Channels[k]
-	add(&c)
-	add(&v.Total)
-	v.Channels[k] = c
+// count returns the counts of channel k in the bucket holding at.
+func (b *reportBuilder) count(at int64, k channel.Kind) *Counts {
+	i := sort.Search(len(b.starts), func(i int) bool { return b.starts[i] > at }) - 1
+	return &b.counts[i][k]
 }
 
-// cohort loads the tickets created in the range, a page at a time.
+// cohort loads the tickets created in the range, a page at a time, one
+// status after another.
 func (b *reportBuilder) cohort() error {
-	f := Filter{
-		Statuses:    []status.Status{status.Open, status.Snoozed, status.Closed},
-		CreatedFrom: b.q.From, CreatedTo: b.q.To, Order: OldestFirst, Limit: 1000,
+	for _, st := range []status.Status{status.Open, status.Snoozed, status.Closed} {
+		f := Filter{Statuses: []status.Status{st}, CreatedFrom: b.q.From, CreatedTo: b.q.To, Order: OldestFirst, Limit: 1000}
+		for {
+			page, err := b.tx.Tickets(f)
+			if err != nil {
+				return err
+			}
+			for i := range page {
+				b.add(&page[i], true)
+			}
+			if len(page) < f.Limit {
+				break
+			}
+			f.After = &Position{Number: page[len(page)-1].Number}
+		}
 	}
-	for {
-		page, err := b.tx.Tickets(f)
-		if err != nil {
-			return err
-		}
-		for i := range page {
-			b.add(&page[i])
-		}
-		if len(page) < f.Limit {
-			return nil
-		}
-		f.After = &Position{Number: page[len(page)-1].Number}
+	if len(b.tickets) == 0 {
+		return nil
 	}
+	lo, hi := b.tickets[0].number, b.tickets[0].number
+	for i := range b.tickets {
+		lo, hi = min(lo, b.tickets[i].number), max(hi, b.tickets[i].number)
+	}
+	if hi-lo >= 4*int64(len(b.tickets))+1024 { // too sparse: the map holds them
+		for i := range b.tickets {
+			b.others[b.tickets[i].number] = int32(i)
+		}
+		return nil
+	}
+	b.lo, b.dense = lo, make([]int32, hi-lo+1)
+	for i := range b.tickets {
+		b.dense[b.tickets[i].number-lo] = int32(i) + 1
+	}
+	return nil
 }
 
-// add starts the record of ticket t.
-func (b *reportBuilder) add(t *Ticket) *reported {
-	r := &reported{
-		channel: t.Channel, tags: t.Tags, created: t.CreatedAt,
+// add starts the record of ticket t, indexing it unless it is of the cohort
+// (which cohort indexes at once).
+func (b *reportBuilder) add(t *Ticket, cohort bool) int32 {
+	r := reported{
+		number: t.Number, channel: t.Channel, tags: t.Tags, created: t.CreatedAt.UnixNano(),
+		firstReply: never, firstClose: never, lastClose: never, assignee: -1, replier: -1, resolver: -1,
 		cohort: !t.CreatedAt.Before(b.q.From) && t.CreatedAt.Before(b.q.To),
 		keep: (len(b.q.Channels) == 0 || slices.Contains(b.q.Channels, t.Channel)) &&
 			(len(b.q.Agents) == 0 || slices.Contains(b.q.Agents, t.Assignee)),
@@ -395,36 +432,46 @@ func (b *reportBuilder) add(t *Ticket) *reported {
 			r.keep = false
 		}
 	}
-	b.tickets[t.Number] = r
-	return r
+	i := int32(len(b.tickets))
+	b.tickets = append(b.tickets, r)
+	if !cohort {
+		b.others[t.Number] = i
+	}
+	return i
 }
 
 // ticket returns the record of ticket n, reading the ticket the first time.
 func (b *reportBuilder) ticket(n int64) (*reported, error) {
-	if r := b.tickets[n]; r != nil {
-		return r, nil
+	if k := n - b.lo; k >= 0 && k < int64(len(b.dense)) && b.dense[k] != 0 {
+		return &b.tickets[b.dense[k]-1], nil
+	}
+	if i, ok := b.others[n]; ok {
+		return &b.tickets[i], nil
 	}
 	t, err := b.tx.Ticket(n)
 	if err != nil {
 		return nil, err
 	}
-	return b.add(&t), nil
+	return &b.tickets[b.add(&t, false)], nil
 }
 
-// agent returns the row of agent id.
-func (b *reportBuilder) agent(id string) *agentRow {
-	a := b.agents[id]
-	if a == nil {
-		a = &agentRow{AgentStats: AgentStats{Breakdown: Breakdown{Key: id}, Name: b.members[id].Name}}
-		b.agents[id] = a
+// agent returns the index of agent id's row.
+func (b *reportBuilder) agent(id string) int32 {
+	if i, ok := b.byID[id]; ok {
+		return i
 	}
-	return a
+	m := b.members[id]
+	i := int32(len(b.rows))
+	b.rows = append(b.rows, &agentRow{AgentStats: AgentStats{Breakdown: Breakdown{Key: id}, Name: m.Name}, hours: m.Hours})
+	b.byID[id] = i
+	return i
 }
 
-// event takes one event of the range, in Seq order.
+// event takes one event, in Seq order: the presence changes before the
+// range, then the events of the range.
 func (b *reportBuilder) event(e Event) error {
 	if e.Type == PresenceChanged {
-		b.presence = append(b.presence, e)
+		b.presence = append(b.presence, presenceAt{e.At, e.Seq, b.agent(e.Assignee), *e.Presence == assign.Online})
 		return nil
 	}
 	if e.Ticket == 0 {
@@ -434,48 +481,51 @@ func (b *reportBuilder) event(e Event) error {
 	if err != nil || !t.keep {
 		return err
 	}
+	at := e.At.UnixNano()
 	switch e.Type {
-	case TicketCreated:
-		b.volume(e.At, t.channel, func(c *Counts) { c.Created++ })
 	case StatusChanged:
 		switch {
 		case e.To == status.Closed:
-			b.volume(e.At, t.channel, func(c *Counts) { c.Closed++ })
+			b.count(at, t.channel).Closed++
 			t.closes++
 			if e.Actor != "" {
-				b.agent(e.Actor).Closed++
+				b.rows[b.agent(e.Actor)].Closed++
 			}
-			if t.firstClose.IsZero() {
-				t.firstClose = e.At
+			if t.firstClose == never {
+				t.firstClose = at
 			}
-			t.lastClose, t.resolver = e.At, cmp.Or(t.assignee, e.Actor)
+			t.lastClose, t.resolver = at, t.assignee
+			if t.resolver < 0 && e.Actor != "" {
+				t.resolver = b.agent(e.Actor)
+			}
 		case e.From == status.Closed:
-			b.volume(e.At, t.channel, func(c *Counts) { c.Reopened++ })
+			b.count(at, t.channel).Reopened++
 		}
 		t.closed = e.To == status.Closed
 	case TicketAssigned:
-		t.assignee = e.Assignee
 		a := b.agent(e.Assignee)
+		t.assignee = a
 		if e.Decision != nil {
 			t.auto++
-			a.AutoAssigned++
-			b.auto = append(b.auto, assignedAt{e.At, e.Assignee})
+			b.rows[a].AutoAssigned++
+			b.auto = append(b.auto, assignedAt{e.At, e.Seq, a})
 		} else {
 			t.manual++
-			a.ManualAssigned++
+			b.rows[a].ManualAssigned++
 		}
 	case TicketUnassigned:
-		t.assignee = ""
+		t.assignee = -1
 	case ReplySent:
 		if e.Actor == "" || e.Message == nil || e.Message.Automatic {
 			return nil
 		}
-		if t.firstReply.IsZero() {
-			t.firstReply, t.replier = e.At, e.Actor
+		a := b.agent(e.Actor)
+		if t.firstReply == never {
+			t.firstReply, t.replier = at, a
 		}
-		if !slices.Contains(t.repliers, e.Actor) {
-			t.repliers = append(t.repliers, e.Actor)
-			b.agent(e.Actor).Replied++
+		if !slices.Contains(t.repliers, a) {
+			t.repliers = append(t.repliers, a)
+			b.rows[a].Replied++
 		}
 	case MessageReceived:
 		if e.Message != nil && e.Message.Attribution != nil {
@@ -489,40 +539,75 @@ func (b *reportBuilder) event(e Event) error {
 func (b *reportBuilder) finish() Report {
 	var fr, firstRes, lastRes samples
 	tags := map[string]*tagRow{}
-	for _, t := range b.tickets {
+	for i := range b.tickets {
+		t := &b.tickets[i]
 		if !t.keep {
 			continue
 		}
+		var rows []*tagRow
 		for _, tag := range t.tags {
 			row := tags[tag]
 			if row == nil {
 				row = &tagRow{Breakdown: Breakdown{Key: tag}}
 				tags[tag] = row
 			}
-			row.AutoAssigned += t.auto
-			row.ManualAssigned += t.manual
-			row.Closed += t.closes
+			row.AutoAssigned += int(t.auto)
+			row.ManualAssigned += int(t.manual)
+			row.Closed += int(t.closes)
 			if len(t.repliers) > 0 {
 				row.Replied++
 			}
+			rows = append(rows, row)
 		}
 		if !t.cohort {
 			continue
 		}
-		b.measure(t, t.firstReply, t.replier, &fr, func(a *agentRow) *samples { return &a.firstResponse }, tags,
-			func(r *tagRow) *samples { return &r.firstResponse })
-		firstRes.add(b, t.created, t.firstClose)
-		var closedAt time.Time
+		b.count(t.created, t.channel).Created++
+		start := time.Unix(0, t.created)
+		lastClose := int64(never)
 		if t.closed {
-			closedAt = t.lastClose
+			lastClose = t.lastClose
 		}
-		b.measure(t, closedAt, t.resolver, &lastRes, func(a *agentRow) *samples { return &a.resolution }, tags,
-			func(r *tagRow) *samples { return &r.resolution })
+		firstRes.put(measure(b.hours, start, t.firstClose))
+		for _, m := range [...]struct {
+			end  int64
+			who  int32
+			all  *samples
+			mine func(*agentRow) *samples
+			tags func(*tagRow) *samples
+		}{
+			{t.firstReply, t.replier, &fr, func(a *agentRow) *samples { return &a.firstResponse }, func(r *tagRow) *samples { return &r.firstResponse }},
+			{lastClose, t.resolver, &lastRes, func(a *agentRow) *samples { return &a.resolution }, func(r *tagRow) *samples { return &r.resolution }},
+		} {
+			// The time goes to the agent who replied (or resolved); a
+			// ticket still waiting counts against its assignee.
+			who := m.who
+			if m.end == never {
+				who = t.assignee
+			}
+			d := measure(b.hours, start, m.end)
+			m.all.put(d)
+			if who >= 0 {
+				m.mine(b.rows[who]).put(d)
+			}
+			for _, row := range rows {
+				m.tags(row).put(d)
+			}
+		}
 	}
 	r := b.r
+	for i := range r.Volume {
+		v := &r.Volume[i]
+		v.Channels = make(map[channel.Kind]Counts, 3)
+		for _, k := range []channel.Kind{channel.WebChat, channel.Email, channel.SMS} {
+			c := b.counts[i][k]
+			v.Channels[k] = c
+			v.Total.Created, v.Total.Reopened, v.Total.Closed = v.Total.Created+c.Created, v.Total.Reopened+c.Reopened, v.Total.Closed+c.Closed
+		}
+	}
 	r.FirstResponse, r.FirstResolution, r.LastResolution = fr.times(), firstRes.times(), lastRes.times()
 	r.Fairness = b.fairness()
-	for _, a := range b.agents {
+	for _, a := range b.rows {
 		if len(b.q.Agents) > 0 && !slices.Contains(b.q.Agents, a.Key) {
 			continue
 		}
@@ -550,41 +635,40 @@ type tagRow struct {
 	firstResponse, resolution samples
 }
 
-// measure adds the time from t's creation to end (zero: still waiting) to
-// all, to the samples of agent who (or, when waiting, of t's assignee) and
-// to those of t's tags.
-func (b *reportBuilder) measure(t *reported, end time.Time, who string, all *samples,
-	ofAgent func(*agentRow) *samples, tags map[string]*tagRow, ofTag func(*tagRow) *samples) {
-	all.add(b, t.created, end)
-	if end.IsZero() {
-		who = t.assignee
-	}
-	if who != "" {
-		ofAgent(b.agent(who)).add(b, t.created, end)
-	}
-	for _, tag := range t.tags {
-		ofTag(tags[tag]).add(b, t.created, end)
-	}
-}
-
 // samples gathers the times of one measure.
 type samples struct {
 	calendar, business []time.Duration
 	open               int
 }
 
-// add adds the time from start to end, or counts it open if end is zero.
-func (s *samples) add(b *reportBuilder, start, end time.Time) {
-	if end.IsZero() {
+// measured is one ticket's time to something, or that it still waits.
+type measured struct {
+	calendar, business time.Duration
+	waiting            bool
+}
+
+// measure returns the time from start to end (never: waiting) in calendar
+// time and in the open hours of hours (all of it when nil).
+func measure(hours *officehours.Schedule, start time.Time, end int64) measured {
+	if end == never {
+		return measured{waiting: true}
+	}
+	m := measured{calendar: time.Duration(end - start.UnixNano())}
+	m.business = m.calendar
+	if hours != nil {
+		m.business = hours.OpenBetween(start, time.Unix(0, end))
+	}
+	return m
+}
+
+// put adds m.
+func (s *samples) put(m measured) {
+	if m.waiting {
 		s.open++
 		return
 	}
-	s.calendar = append(s.calendar, end.Sub(start))
-	business := s.calendar[len(s.calendar)-1]
-	if b.hours != nil {
-		business = b.hours.OpenBetween(start, end)
-	}
-	s.business = append(s.business, business)
+	s.calendar = append(s.calendar, m.calendar)
+	s.business = append(s.business, m.business)
 }
 
 func (s *samples) times() Times {
@@ -662,32 +746,25 @@ func (b *reportBuilder) fairness() float64 {
 	if len(b.auto) == 0 {
 		return 0
 	}
-	type item struct {
-		at    time.Time
-		agent string
-		p     *assign.Presence // nil for an assignment
-	}
-	items := make([]item, 0, len(b.presence)+len(b.auto))
-	for _, e := range b.presence {
-		items = append(items, item{e.At, e.Assignee, e.Presence})
-	}
+	items := make([]presenceAt, 0, len(b.presence)+len(b.auto))
+	items = append(items, b.presence...)
 	for _, a := range b.auto {
-		items = append(items, item{a.at, a.agent, nil})
+		items = append(items, presenceAt{at: a.at, seq: a.seq, agent: -1 - a.agent})
 	}
-	// Stable: at equal times, presence changes (a sign-in that brought
-	// waiting tickets) come before assignments, as they happened.
-	slices.SortStableFunc(items, func(x, y item) int { return x.at.Compare(y.at) })
+	// In time order; at equal times, as they happened (a sign-in that
+	// assigned waiting tickets comes before them).
+	slices.SortFunc(items, func(x, y presenceAt) int { return cmp.Or(x.at.Compare(y.at), cmp.Compare(x.seq, y.seq)) })
 
-	w := fairWalk{b: b, states: map[string]*fairState{}}
+	w := fairWalk{b: b, states: make([]fairState, len(b.rows))}
 	for _, it := range items {
 		w.turns(it.at)
-		s := w.state(it.agent)
-		if it.p != nil {
-			s.online = *it.p == assign.Online
-			w.set(it.agent, s, it.at)
+		if it.agent >= 0 {
+			w.states[it.agent].online = it.online
+			w.set(it.agent, it.at)
 			continue
 		}
-		if s.eligible {
+		a := -1 - it.agent
+		if w.states[a].eligible {
 			w.g += 1 / float64(w.n)
 			continue
 		}
@@ -695,16 +772,14 @@ func (b *reportBuilder) fairness() float64 {
 		// eligible: they were, at that moment.
 		share := 1 / float64(w.n+1)
 		w.g += share
-		b.agent(it.agent).FairShare += share
-	}
-	for id, s := range w.states {
-		if s.eligible {
-			b.agent(id).FairShare += w.g - s.since
-		}
+		b.rows[a].FairShare += share
 	}
 	var sum, squares float64
 	m := 0
-	for _, a := range b.agents {
+	for i, a := range b.rows {
+		if w.states[i].eligible {
+			a.FairShare += w.g - w.states[i].since
+		}
 		if a.FairShare > 0 && (len(b.q.Agents) == 0 || slices.Contains(b.q.Agents, a.Key)) {
 			x := float64(a.AutoAssigned) / a.FairShare
 			sum += x
@@ -721,7 +796,7 @@ func (b *reportBuilder) fairness() float64 {
 // fairWalk is the state of the walk of [reportBuilder.fairness].
 type fairWalk struct {
 	b      *reportBuilder
-	states map[string]*fairState
+	states []fairState // by agent
 	heap   turnHeap
 	g      float64 // the running sum
 	n      int     // eligible agents
@@ -733,26 +808,18 @@ type fairState struct {
 	turn             time.Time // the next turn of their hours; zero: none
 }
 
-func (w *fairWalk) state(id string) *fairState {
-	s := w.states[id]
-	if s == nil {
-		s = &fairState{}
-		w.states[id] = s
-	}
-	return s
-}
-
-// set updates agent id's eligibility at time at, and their next turn.
-func (w *fairWalk) set(id string, s *fairState, at time.Time) {
+// set updates agent a's eligibility at time at, and their next turn.
+func (w *fairWalk) set(a int32, at time.Time) {
+	s := &w.states[a]
 	inHours := true
-	if hours := w.b.members[id].Hours; hours != nil {
+	if hours := w.b.rows[a].hours; hours != nil {
 		if inHours = hours.IsOpen(at); inHours {
 			s.turn, _ = hours.NextClose(at)
 		} else {
 			s.turn, _ = hours.NextOpen(at)
 		}
 		if !s.turn.IsZero() {
-			heap.Push(&w.heap, turn{s.turn, id})
+			heap.Push(&w.heap, turn{s.turn, a})
 		}
 	}
 	eligible := s.online && inHours
@@ -761,7 +828,7 @@ func (w *fairWalk) set(id string, s *fairState, at time.Time) {
 		s.since = w.g
 		w.n++
 	case !eligible && s.eligible:
-		w.b.agent(id).FairShare += w.g - s.since
+		w.b.rows[a].FairShare += w.g - s.since
 		w.n--
 	}
 	s.eligible = eligible
@@ -771,8 +838,8 @@ func (w *fairWalk) set(id string, s *fairState, at time.Time) {
 func (w *fairWalk) turns(at time.Time) {
 	for len(w.heap) > 0 && !w.heap[0].at.After(at) {
 		t := heap.Pop(&w.heap).(turn)
-		if s := w.states[t.agent]; s.turn.Equal(t.at) { // else a later set replaced it
-			w.set(t.agent, s, t.at)
+		if w.states[t.agent].turn.Equal(t.at) { // else a later set replaced it
+			w.set(t.agent, t.at)
 		}
 	}
 }
@@ -780,7 +847,7 @@ func (w *fairWalk) turns(at time.Time) {
 // turn is when an agent's working hours open or close.
 type turn struct {
 	at    time.Time
-	agent string
+	agent int32
 }
 
 // turnHeap is a min-heap of turns by time (container/heap).

@@ -80,6 +80,9 @@ type ReadTx interface {
 	// and stops at the first error fn returns, which Events returns. Reports
 	// read the inbox's history through it: it costs O(events in the range)
 	// for events written in time order, however long the history before.
+	// What the event's Message, Decision and Presence point to is valid
+	// until fn returns (a Store may decode the next event into the same
+	// memory): fn copies what it keeps of them.
 	Events(f EventFilter, fn func(Event) error) error
 	// Outbox returns up to limit events with Seq above after, in Seq order.
 	Outbox(after int64, limit int) ([]Event, error)

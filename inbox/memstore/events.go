@@ -301,8 +301,50 @@ func (d *decoder) message() inbox.Message {
 // decodeEvent decodes the record of event seq, and returns it with the Seq
 // of the previous event of its ticket (0 if none).
 func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
+	var e inbox.Event
+	prev := d.decodeInto(&e, seq, nil)
+	return e, prev
+}
+
+// reuse is the memory that a scan of many events ([readTx.Events]) decodes
+// them into, so that a scan of millions allocates next to nothing: the
+// Message, Decision and Presence of the event it passes, and the strings of
+// its fields, kept once each (the IDs of a team's members recur in every
+// event).
+type reuse struct {
+	message  inbox.Message
+	decision assign.Decision
+	presence assign.Presence
+	strings  map[string]string
+}
+
+// string returns b as a string, the same one for the same bytes.
+func (u *reuse) string(b []byte) string {
+	if s, ok := u.strings[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(u.strings) < 1<<16 {
+		u.strings[s] = s
+	}
+	return s
+}
+
+// decodeInto decodes the record of event seq into *e, in the memory of u
+// when u is not nil (else in new memory), and returns the Seq of the previous
+// event of its ticket (0 if none).
+func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 	r := decoder(d.events.record(seq))
-	e := inbox.Event{Seq: seq, Inbox: d.id, Type: inbox.EventType(r.byte())}
+	*e = inbox.Event{Seq: seq, Inbox: d.id, Type: inbox.EventType(r.byte())}
+	str := r.string
+	if u != nil {
+		str = func() string {
+			n := r.uvarint()
+			s := u.string(r[:n])
+			r = r[n:]
+			return s
+		}
+	}
 	flags := r.uvarint()
 	e.At = decodeTime(r.fixed())
 	var prev int64
@@ -313,25 +355,33 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 		}
 	}
 	if flags&hasActor != 0 {
-		e.Actor = r.string()
+		e.Actor = str()
 	}
-	if flags&hasMessageRef != 0 {
-		m := d.messageOut(uint32(r.uvarint()))
-		e.Message = &m
-	}
-	if flags&hasMessage != 0 {
-		m := r.message()
-		e.Message = &m
+	if flags&(hasMessageRef|hasMessage) != 0 {
+		m := new(inbox.Message)
+		if u != nil {
+			m = &u.message
+		}
+		if flags&hasMessageRef != 0 {
+			*m = d.messageOut(uint32(r.uvarint()))
+		} else {
+			*m = r.message()
+		}
+		e.Message = m
 	}
 	if flags&hasAssignee != 0 {
-		e.Assignee = r.string()
+		e.Assignee = str()
 	}
 	if flags&hasDecision != 0 {
-		dec := assign.Decision{Agent: r.string(), Closed: r.byte() == 1, Seq: r.uvarint()}
+		dec := new(assign.Decision)
+		if u != nil {
+			dec = &u.decision
+		}
+		*dec = assign.Decision{Agent: str(), Closed: r.byte() == 1, Seq: r.uvarint()}
 		for _, n := range [...]*int{&dec.Eligible, &dec.Offline, &dec.AtCapacity, &dec.OutsideHours} {
 			*n = int(r.varint())
 		}
-		e.Decision = &dec
+		e.Decision = dec
 	}
 	if flags&hasFrom != 0 {
 		e.From = status.Status(r.byte())
@@ -346,17 +396,21 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 		e.Tags = r.strings()
 	}
 	if flags&hasKeyword != 0 {
-		e.Keyword = r.string()
+		e.Keyword = str()
 	}
 	if flags&hasPresence != 0 {
-		p := assign.Presence(r.byte())
-		e.Presence = &p
+		p := new(assign.Presence)
+		if u != nil {
+			p = &u.presence
+		}
+		*p = assign.Presence(r.byte())
+		e.Presence = p
 	}
 	if flags&hasEmailFrom != 0 {
-		e.EmailFrom = r.string()
+		e.EmailFrom = str()
 	}
 	if flags&hasEmailTo != 0 {
-		e.EmailTo = r.string()
+		e.EmailTo = str()
 	}
 	if flags&hasMessages != 0 {
 		e.Messages = make([]inbox.Message, r.uvarint())
@@ -367,7 +421,7 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 	if flags&hasRecipients != 0 {
 		e.Recipients = r.strings()
 	}
-	return e, prev
+	return prev
 }
 
 // Emit implements [inbox.Tx]. It sets e.Seq and e.Inbox, ignoring what they
@@ -453,7 +507,8 @@ func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
 }
 
 // Events implements [inbox.ReadTx]. It decodes only the events of the pages
-// whose span meets the range, and of those only the ones in it.
+// whose span meets the range, and of those only the ones in it, each into
+// the same memory (see reuse), as the contract allows.
 func (r *readTx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
 	d, err := r.inbox()
 	if err != nil {
@@ -467,6 +522,8 @@ func (r *readTx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
 		}
 	}
 	l := &d.events
+	u := &reuse{strings: map[string]string{}}
+	var e inbox.Event
 	for k, sp := range l.spans {
 		if sp.hi < from || sp.lo >= to {
 			continue
@@ -480,7 +537,7 @@ func (r *readTx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
 			if at := recordAt(rec); at < from || at >= to || len(f.Types) > 0 && types&(1<<rec[0]) == 0 {
 				continue
 			}
-			e, _ := d.decodeEvent(seq)
+			d.decodeInto(&e, seq, u)
 			if err := fn(e); err != nil {
 				return err
 			}

@@ -507,18 +507,13 @@ func (m *machine) check(t *rapid.T) {
 		diff(t, "Outbox", md.events, try(tx.Outbox(0, 100000)).must(t))
 		f := inbox.EventFilter{From: drawTime(t, "events from"), To: drawTime(t, "events to"),
 			Types: rapid.SliceOfNDistinct(rapid.SampledFrom(eventTypes), 0, 3, rapid.ID).Draw(t, "event types")}
-		var events []inbox.Event
+		var want []inbox.Event
 		for _, e := range md.events {
 			if !e.At.Before(f.From) && (f.To.IsZero() || e.At.Before(f.To)) && (len(f.Types) == 0 || slices.Contains(f.Types, e.Type)) {
-				events = append(events, e)
+				want = append(want, e)
 			}
 		}
-		var got []inbox.Event
-		ok(t, tx.Events(f, func(e inbox.Event) error {
-			got = append(got, e)
-			return nil
-		}))
-		diff(t, "Events", events, got)
+		diff(t, "Events", want, events(t, tx, f))
 		if got := try(tx.Delivered()).must(t); got != md.delivered {
 			t.Fatalf("Delivered = %d, want %d", got, md.delivered)
 		}

@@ -14,6 +14,7 @@ import (
 
 var reportTests = []behaviour{
 	{"Report/Story", testReportStory},
+	{"Report/Random", testReportRandom},
 }
 
 // clock is a clock the tests move by hand.
