@@ -273,7 +273,7 @@ type assignedAt struct {
 type presenceAt struct {
 	at     time.Time
 	seq    int64
-	agent  int32 // -1 - the agent, for an automatic assignment (in fairness)
+	agent  int32
 	online bool
 }
 
@@ -381,7 +381,13 @@ func (b *reportBuilder) count(at int64, k channel.Kind) *Counts {
 // cohort loads the tickets created in the range, a page at a time, one
 // status after another.
 func (b *reportBuilder) cohort() error {
-	for _, st := range []status.Status{status.Open, status.Snoozed, status.Closed} {
+	statuses := []status.Status{status.Open, status.Snoozed, status.Closed}
+	n, err := b.tx.Count(Filter{Statuses: statuses, CreatedFrom: b.q.From, CreatedTo: b.q.To})
+	if err != nil {
+		return err
+	}
+	b.tickets = make([]reported, 0, n+n/8+16) // and room for older tickets the range concerns
+	for _, st := range statuses {
 		f := Filter{Statuses: []status.Status{st}, CreatedFrom: b.q.From, CreatedTo: b.q.To, Order: OldestFirst, Limit: 1000}
 		for {
 			page, err := b.tx.Tickets(f)
@@ -538,6 +544,9 @@ func (b *reportBuilder) event(e Event) error {
 // finish computes the figures from what the events left.
 func (b *reportBuilder) finish() Report {
 	var fr, firstRes, lastRes samples
+	for _, s := range []*samples{&fr, &firstRes, &lastRes} {
+		s.calendar, s.business = make([]time.Duration, 0, len(b.tickets)), make([]time.Duration, 0, len(b.tickets))
+	}
 	tags := map[string]*tagRow{}
 	for i := range b.tickets {
 		t := &b.tickets[i]
@@ -746,24 +755,28 @@ func (b *reportBuilder) fairness() float64 {
 	if len(b.auto) == 0 {
 		return 0
 	}
-	items := make([]presenceAt, 0, len(b.presence)+len(b.auto))
-	items = append(items, b.presence...)
-	for _, a := range b.auto {
-		items = append(items, presenceAt{at: a.at, seq: a.seq, agent: -1 - a.agent})
+	// Both lists are in Seq order, which is time order unless clocks
+	// disagree; the walk merges them in time order, and at equal times as
+	// they happened (a sign-in that assigned waiting tickets comes first).
+	byTime := func(x, y presenceAt) int { return happened(x.at, x.seq, y.at, y.seq) }
+	if !slices.IsSortedFunc(b.presence, byTime) {
+		slices.SortFunc(b.presence, byTime)
 	}
-	// In time order; at equal times, as they happened (a sign-in that
-	// assigned waiting tickets comes before them).
-	slices.SortFunc(items, func(x, y presenceAt) int { return cmp.Or(x.at.Compare(y.at), cmp.Compare(x.seq, y.seq)) })
-
+	byTimeAuto := func(x, y assignedAt) int { return happened(x.at, x.seq, y.at, y.seq) }
+	if !slices.IsSortedFunc(b.auto, byTimeAuto) {
+		slices.SortFunc(b.auto, byTimeAuto)
+	}
 	w := fairWalk{b: b, states: make([]fairState, len(b.rows))}
-	for _, it := range items {
-		w.turns(it.at)
-		if it.agent >= 0 {
-			w.states[it.agent].online = it.online
-			w.set(it.agent, it.at)
-			continue
+	p := 0
+	for _, it := range b.auto {
+		for ; p < len(b.presence) && happened(b.presence[p].at, b.presence[p].seq, it.at, it.seq) < 0; p++ {
+			c := b.presence[p]
+			w.turns(c.at)
+			w.states[c.agent].online = c.online
+			w.set(c.agent, c.at)
 		}
-		a := -1 - it.agent
+		w.turns(it.at)
+		a := it.agent
 		if w.states[a].eligible {
 			w.g += 1 / float64(w.n)
 			continue
@@ -791,6 +804,11 @@ func (b *reportBuilder) fairness() float64 {
 		return 0
 	}
 	return sum * sum / (float64(m) * squares)
+}
+
+// happened orders two events by time, then by Seq.
+func happened(at1 time.Time, seq1 int64, at2 time.Time, seq2 int64) int {
+	return cmp.Or(at1.Compare(at2), cmp.Compare(seq1, seq2))
 }
 
 // fairWalk is the state of the walk of [reportBuilder.fairness].
