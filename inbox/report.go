@@ -259,7 +259,8 @@ type reportBuilder struct {
 	byID    map[string]int32 // index of rows
 	members map[string]Member
 
-	auto     []assignedAt // automatic assignments, in Seq order
+	pending  []fact       // of tickets not read yet, in Seq order
+	auto     []assignedAt // automatic assignments, in Seq order but for the pending ones
 	presence []presenceAt // presence changes before and in the range, in Seq order
 	attrib   map[Attributed]int
 }
@@ -322,11 +323,13 @@ func report(tx ReadTx, q ReportQuery) (Report, error) {
 	if err := b.cohort(); err != nil {
 		return Report{}, err
 	}
-	before := func(e Event) error { return b.event(e) }
-	if err := tx.Events(EventFilter{To: q.From, Types: []EventType{PresenceChanged}}, before); err != nil {
+	if err := tx.Events(EventFilter{To: q.From, Types: []EventType{PresenceChanged}}, b.event); err != nil {
 		return Report{}, err
 	}
 	if err := tx.Events(EventFilter{From: q.From, To: q.To, Types: reportTypes}, b.event); err != nil {
+		return Report{}, err
+	}
+	if err := b.older(); err != nil {
 		return Report{}, err
 	}
 	return b.finish(), nil
@@ -446,19 +449,15 @@ func (b *reportBuilder) add(t *Ticket, cohort bool) int32 {
 	return i
 }
 
-// ticket returns the record of ticket n, reading the ticket the first time.
-func (b *reportBuilder) ticket(n int64) (*reported, error) {
+// ticket returns the record of ticket n, or nil if it has none yet.
+func (b *reportBuilder) ticket(n int64) *reported {
 	if k := n - b.lo; k >= 0 && k < int64(len(b.dense)) && b.dense[k] != 0 {
-		return &b.tickets[b.dense[k]-1], nil
+		return &b.tickets[b.dense[k]-1]
 	}
 	if i, ok := b.others[n]; ok {
-		return &b.tickets[i], nil
+		return &b.tickets[i]
 	}
-	t, err := b.tx.Ticket(n)
-	if err != nil {
-		return nil, err
-	}
-	return &b.tickets[b.add(&t, false)], nil
+	return nil
 }
 
 // agent returns the index of agent id's row.
@@ -473,48 +472,100 @@ func (b *reportBuilder) agent(id string) int32 {
 	return i
 }
 
+// fact is what a report takes from an event, holding nothing of the memory
+// that ReadTx.Events may reuse.
+type fact struct {
+	typ             EventType
+	at              time.Time
+	seq, ticket     int64
+	actor, assignee string
+	from, to        status.Status
+	auto            bool        // an assignment by round robin
+	reply           bool        // an agent's reply (not an automatic one)
+	online          bool        // of a presence change
+	attributed      *Attributed // an SMS attributed to a text
+}
+
 // event takes one event, in Seq order: the presence changes before the
-// range, then the events of the range.
+// range, then the events of the range. The facts of tickets created before
+// the range wait in pending: Events forbids reading the ticket meanwhile.
 func (b *reportBuilder) event(e Event) error {
-	if e.Type == PresenceChanged {
-		b.presence = append(b.presence, presenceAt{e.At, e.Seq, b.agent(e.Assignee), *e.Presence == assign.Online})
-		return nil
-	}
-	if e.Ticket == 0 {
-		return nil
-	}
-	t, err := b.ticket(e.Ticket)
-	if err != nil || !t.keep {
-		return err
-	}
-	at := e.At.UnixNano()
+	f := fact{typ: e.Type, at: e.At, seq: e.Seq, ticket: e.Ticket, actor: e.Actor, assignee: e.Assignee,
+		from: e.From, to: e.To, auto: e.Decision != nil}
 	switch e.Type {
+	case PresenceChanged:
+		f.online = *e.Presence == assign.Online
+	case ReplySent:
+		f.reply = e.Actor != "" && e.Message != nil && !e.Message.Automatic
+	case MessageReceived:
+		if e.Message != nil && e.Message.Attribution != nil {
+			f.attributed = &Attributed{Origin: e.Message.Attribution.Origin, ID: e.Message.Attribution.ID}
+		}
+	}
+	var t *reported
+	if f.ticket != 0 && f.typ != PresenceChanged {
+		if t = b.ticket(f.ticket); t == nil {
+			b.pending = append(b.pending, f)
+			return nil
+		}
+	}
+	b.apply(f, t)
+	return nil
+}
+
+// older reads the tickets of the pending facts and applies them.
+func (b *reportBuilder) older() error {
+	for _, f := range b.pending {
+		t := b.ticket(f.ticket)
+		if t == nil {
+			tk, err := b.tx.Ticket(f.ticket)
+			if err != nil {
+				return err
+			}
+			t = &b.tickets[b.add(&tk, false)]
+		}
+		b.apply(f, t)
+	}
+	return nil
+}
+
+// apply takes fact f of ticket t (nil for a presence change).
+func (b *reportBuilder) apply(f fact, t *reported) {
+	if f.typ == PresenceChanged {
+		b.presence = append(b.presence, presenceAt{f.at, f.seq, b.agent(f.assignee), f.online})
+		return
+	}
+	if t == nil || !t.keep {
+		return
+	}
+	at := f.at.UnixNano()
+	switch f.typ {
 	case StatusChanged:
 		switch {
-		case e.To == status.Closed:
+		case f.to == status.Closed:
 			b.count(at, t.channel).Closed++
 			t.closes++
-			if e.Actor != "" {
-				b.rows[b.agent(e.Actor)].Closed++
+			if f.actor != "" {
+				b.rows[b.agent(f.actor)].Closed++
 			}
 			if t.firstClose == never {
 				t.firstClose = at
 			}
 			t.lastClose, t.resolver = at, t.assignee
-			if t.resolver < 0 && e.Actor != "" {
-				t.resolver = b.agent(e.Actor)
+			if t.resolver < 0 && f.actor != "" {
+				t.resolver = b.agent(f.actor)
 			}
-		case e.From == status.Closed:
+		case f.from == status.Closed:
 			b.count(at, t.channel).Reopened++
 		}
-		t.closed = e.To == status.Closed
+		t.closed = f.to == status.Closed
 	case TicketAssigned:
-		a := b.agent(e.Assignee)
+		a := b.agent(f.assignee)
 		t.assignee = a
-		if e.Decision != nil {
+		if f.auto {
 			t.auto++
 			b.rows[a].AutoAssigned++
-			b.auto = append(b.auto, assignedAt{e.At, e.Seq, a})
+			b.auto = append(b.auto, assignedAt{f.at, f.seq, a})
 		} else {
 			t.manual++
 			b.rows[a].ManualAssigned++
@@ -522,10 +573,10 @@ func (b *reportBuilder) event(e Event) error {
 	case TicketUnassigned:
 		t.assignee = -1
 	case ReplySent:
-		if e.Actor == "" || e.Message == nil || e.Message.Automatic {
-			return nil
+		if !f.reply {
+			return
 		}
-		a := b.agent(e.Actor)
+		a := b.agent(f.actor)
 		if t.firstReply == never {
 			t.firstReply, t.replier = at, a
 		}
@@ -534,11 +585,10 @@ func (b *reportBuilder) event(e Event) error {
 			b.rows[a].Replied++
 		}
 	case MessageReceived:
-		if e.Message != nil && e.Message.Attribution != nil {
-			b.attrib[Attributed{Origin: e.Message.Attribution.Origin, ID: e.Message.Attribution.ID}]++
+		if f.attributed != nil {
+			b.attrib[*f.attributed]++
 		}
 	}
-	return nil
 }
 
 // finish computes the figures from what the events left.
