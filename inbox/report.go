@@ -127,7 +127,8 @@ type Times struct {
 // nearest-rank 50th and 90th percentiles (a measured value: the smallest with
 // at least half, or 90%, of the values at or below it). Tickets still
 // waiting at the end of the range are counted in Open, not as zero and not
-// dropped. With Count 0 the other figures are 0.
+// dropped. With Count 0 the other figures are 0. In JSON the durations are
+// nanoseconds, as time.Duration encodes.
 type Durations struct {
 	Count  int           `json:"count"`
 	Open   int           `json:"open"`
@@ -665,6 +666,7 @@ func (b *reportBuilder) finish() Report {
 		}
 	}
 	r.FirstResponse, r.FirstResolution, r.LastResolution = fr.times(), firstRes.times(), lastRes.times()
+	r.Agents, r.Tags, r.Attribution = []AgentStats{}, []Breakdown{}, []Attributed{} // [] in JSON, not null
 	r.Fairness = b.fairness()
 	for _, a := range b.rows {
 		if len(b.q.Agents) > 0 && !slices.Contains(b.q.Agents, a.Key) {
