@@ -17,8 +17,12 @@ const (
 	barMax    = 22  // the tallest bar
 	nameWidth = 110 // the agents' names on the left
 	colGap    = 44  // between policies, where each row's total goes
-	top       = 118 // title, legend and the policies' names
-	bottom    = 56  // hour labels and the axis title
+	// A column is wide enough for its policy's caption, and the chart for
+	// its title lines, however few hours the day had.
+	minColWidth = 190
+	minWidth    = 960
+	top         = 118 // title, legend and the policies' names
+	bottom      = 56  // hour labels and the axis title
 )
 
 // palette colours the policies' bars (Tableau 10).
@@ -31,8 +35,8 @@ var palette = []string{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#
 func writeSVG(w io.Writer, cfg config, day time.Time, team []string, runs []outcome) error {
 	hours := chartHours(runs)
 	scale := chartScale(runs)
-	colWidth := len(hours)*barStep + colGap
-	width := nameWidth + len(runs)*colWidth + 10
+	colWidth := max(len(hours)*barStep+colGap, minColWidth)
+	width := max(nameWidth+len(runs)*colWidth+10, minWidth)
 	height := top + len(team)*rowHeight + bottom
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
