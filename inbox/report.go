@@ -89,7 +89,9 @@ type Report struct {
 	// Agents has a row per member and per agent met in the range, ordered by
 	// ID (only the filtered ones when the query names agents).
 	Agents []AgentStats `json:"agents"`
-	// Tags has a row per tag of the tickets in the report, ordered.
+	// Tags has a row per tag of the tickets the range concerns (created in
+	// it, or with a message, a reply, an assignment or a status change in
+	// it), ordered.
 	Tags []Breakdown `json:"tags"`
 	// Fairness is Jain's index over the agents' ratios of automatic
 	// assignments received to their fair share ([AgentStats.FairShare]):

@@ -247,7 +247,9 @@ func report(t *testing.T, h *host) {
 				Resolution:    times(inbox.Durations{Count: 1, Mean: 71 * time.Minute, Median: 71 * time.Minute, P90: 71 * time.Minute})}},
 			{Name: "Dana", Breakdown: inbox.Breakdown{Key: "dana", FirstResponse: none, Resolution: none}},
 		},
-		Fairness: 1, // only Ali was eligible, and got her share
+		Tags:        []inbox.Breakdown{},
+		Fairness:    1, // only Ali was eligible, and got her share
+		Attribution: []inbox.Attributed{},
 	})
 
 	// The CSV: one figure a row. The same with Accept: text/csv.
