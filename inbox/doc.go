@@ -17,6 +17,17 @@
 // office hours open) is stored as due times and done by [Inbox.Tick], once
 // however many replicas tick.
 //
+// # Reports
+//
+// [Inbox.Report] reads the events of a time range (through
+// [ReadTx.Events]) and the tickets they concern, and returns plain values
+// with JSON tags, or CSV ([Report.WriteCSV]): volume per bucket and channel,
+// first response and resolution times (count, mean, exact median and 90th
+// percentile) in calendar time and in business hours, per agent and per tag,
+// round robin's fair shares with Jain's index, and SMS replies per campaign
+// and flow. A ticket still waiting at the end of the range is counted as
+// open, never as a zero.
+//
 // # Decisions where the product is silent
 //
 //   - Members are the host's: [Inbox.PutMember] and [Inbox.RemoveMember] are
@@ -48,4 +59,12 @@
 //     minutes by default): a chatty customer floods nobody's mailbox.
 //   - No automation answers an automatic email (auto-reply, bounce), and
 //     none fires for a duplicate delivery or an SMS keyword.
+//   - Reports filter and group tickets by what they are when the report runs
+//     (their channel, current tags and current assignee), as a support lead
+//     reading last month's figures by tag expects. Times go to the agent who
+//     sent the first reply, and resolutions to the ticket's assignee when it
+//     was closed (its closer if nobody held it). A fair share counts each
+//     automatic assignment as 1/n for each of the n agents online and in
+//     their hours at that moment; capacity caps are not counted, so an agent
+//     held back by their cap shows below their share.
 package inbox

@@ -65,8 +65,9 @@ const deliveryLease = 30 * time.Second
 // and returns how many it delivered. It stops at the first event the Notifier
 // fails, returning its error: that event and those after it are tried again
 // at the next call. Among replicas, one at a time delivers (a lease), so
-// events arrive in order; a crash between Notify and its record means the
-// event is delivered again (at least once).
+// events arrive in order. What was delivered is recorded once per batch of
+// up to 100 events (and before returning an error): a crash before the
+// record means the batch's events are delivered again (at least once).
 func (ib *Inbox) Deliver(ctx context.Context) (int, error) {
 	sent := 0
 	for {
@@ -86,16 +87,29 @@ func (ib *Inbox) Deliver(ctx context.Context) (int, error) {
 		if err != nil || len(batch) == 0 {
 			return sent, err
 		}
-		for _, e := range batch {
-			if err := ib.notifier.Notify(ctx, e); err != nil {
+		done, err := ib.notify(ctx, batch)
+		if done > 0 {
+			last := batch[done-1].Seq
+			if err := ib.update(ctx, func(tx Tx, _ time.Time) error { return tx.SetDelivered(last) }); err != nil {
 				return sent, err
 			}
-			if err := ib.update(ctx, func(tx Tx, _ time.Time) error { return tx.SetDelivered(e.Seq) }); err != nil {
-				return sent, err
-			}
-			sent++
+			sent += done
+		}
+		if err != nil {
+			return sent, err
 		}
 	}
+}
+
+// notify hands the events to the Notifier in order, and returns how many it
+// took before the first error.
+func (ib *Inbox) notify(ctx context.Context, events []Event) (int, error) {
+	for i, e := range events {
+		if err := ib.notifier.Notify(ctx, e); err != nil {
+			return i, err
+		}
+	}
+	return len(events), nil
 }
 
 // Run calls Tick and Deliver every interval until ctx ends, and returns

@@ -9,6 +9,7 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/officehours"
 )
 
 // The whole flow: members, presence, round robin, a claim, views.
@@ -75,4 +76,57 @@ func ExampleSMSAutoReply() {
 	_, _ = ib.Deliver(ctx)
 	// Output:
 	// to ticket 1: Acme: we can't reply by SMS until you opt in. Write to help@acme.example.
+}
+
+// A day's report: volume per channel, first response and resolution in
+// calendar time and in business hours, and the agents' rows.
+func ExampleInbox_Report() {
+	ctx := context.Background()
+	newYork, _ := time.LoadLocation("America/New_York")
+	clk := &testClock{t: time.Date(2026, 11, 16, 8, 30, 0, 0, newYork)} // a Monday
+	ib, _ := inbox.New(memstore.New(), "acme", inbox.WithClock(clk))
+	owner := inbox.Actor{ID: "dana", Role: inbox.Owner}
+	ali := inbox.Actor{ID: "ali", Role: inbox.Support}
+	_ = ib.PutMember(ctx, inbox.Member{ID: "dana", Name: "Dana", Role: inbox.Owner})
+	_ = ib.PutMember(ctx, inbox.Member{ID: "ali", Name: "Ali", Role: inbox.Support})
+	var week officehours.Week
+	for d := time.Monday; d <= time.Friday; d++ {
+		week[d] = []officehours.Span{{Start: officehours.At(9, 0), End: officehours.At(17, 0)}}
+	}
+	hours, _ := officehours.New(newYork, week)
+	on := true
+	_, _ = ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{RoundRobin: &on, OfficeHours: hours})
+	_ = ib.SetPresence(ctx, ali, "ali", assign.Online)
+
+	// 8:30, before opening: a chat waits; Ali takes it at 9:00 and answers
+	// at 9:10, closing it at 9:40.
+	_, _ = ib.Receive(ctx, channel.Inbound{Kind: channel.WebChat, Body: "Hi",
+		WebChat: channel.WebChatFields{Conversation: "c1", Visitor: "v1"}})
+	clk.Add(30 * time.Minute)
+	_ = ib.Claim(ctx, ali, 1)
+	clk.Add(10 * time.Minute)
+	_, _ = ib.Reply(ctx, ali, 1, "Hello!", channel.Consent{})
+	clk.Add(30 * time.Minute)
+	_ = ib.Close(ctx, ali, 1)
+	// 10:00: an email, assigned by round robin, still unanswered at 17:00.
+	clk.Add(20 * time.Minute)
+	_, _ = ib.Receive(ctx, channel.Inbound{Kind: channel.Email, Body: "Invoice?",
+		Email: channel.EmailFields{From: "a@example.com", MessageID: "m1@example.com", Subject: "Invoice"}})
+
+	day := time.Date(2026, 11, 16, 0, 0, 0, 0, newYork)
+	r, _ := ib.Report(ctx, owner, inbox.ReportQuery{From: day, To: day.AddDate(0, 0, 1)})
+	v := r.Volume[0]
+	fmt.Println(v.Start.Format("Mon 2 Jan"), "created", v.Total.Created, "closed", v.Total.Closed)
+	fr := r.FirstResponse
+	fmt.Println("first response: median", fr.Calendar.Median, "in business hours", fr.Business.Median, "waiting", fr.Calendar.Open)
+	fmt.Println("resolution: median", r.LastResolution.Calendar.Median, "in business hours", r.LastResolution.Business.Median)
+	for _, a := range r.Agents {
+		fmt.Printf("%s: %d by round robin, %d replied, %d closed\n", a.Name, a.AutoAssigned, a.Replied, a.Closed)
+	}
+	// Output:
+	// Mon 16 Nov created 2 closed 1
+	// first response: median 40m0s in business hours 10m0s waiting 1
+	// resolution: median 1h10m0s in business hours 40m0s
+	// Ali: 1 by round robin, 1 replied, 1 closed
+	// Dana: 0 by round robin, 0 replied, 0 closed
 }

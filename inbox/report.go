@@ -89,7 +89,9 @@ type Report struct {
 	// Agents has a row per member and per agent met in the range, ordered by
 	// ID (only the filtered ones when the query names agents).
 	Agents []AgentStats `json:"agents"`
-	// Tags has a row per tag of the tickets in the report, ordered.
+	// Tags has a row per tag of the tickets the range concerns (created in
+	// it, or with a message, a reply, an assignment or a status change in
+	// it), ordered.
 	Tags []Breakdown `json:"tags"`
 	// Fairness is Jain's index over the agents' ratios of automatic
 	// assignments received to their fair share ([AgentStats.FairShare]):
@@ -127,7 +129,8 @@ type Times struct {
 // nearest-rank 50th and 90th percentiles (a measured value: the smallest with
 // at least half, or 90%, of the values at or below it). Tickets still
 // waiting at the end of the range are counted in Open, not as zero and not
-// dropped. With Count 0 the other figures are 0.
+// dropped. With Count 0 the other figures are 0. In JSON the durations are
+// nanoseconds, as time.Duration encodes.
 type Durations struct {
 	Count  int           `json:"count"`
 	Open   int           `json:"open"`
@@ -259,7 +262,8 @@ type reportBuilder struct {
 	byID    map[string]int32 // index of rows
 	members map[string]Member
 
-	auto     []assignedAt // automatic assignments, in Seq order
+	pending  []fact       // of tickets not read yet, in Seq order
+	auto     []assignedAt // automatic assignments, in Seq order but for the pending ones
 	presence []presenceAt // presence changes before and in the range, in Seq order
 	attrib   map[Attributed]int
 }
@@ -273,7 +277,7 @@ type assignedAt struct {
 type presenceAt struct {
 	at     time.Time
 	seq    int64
-	agent  int32 // -1 - the agent, for an automatic assignment (in fairness)
+	agent  int32
 	online bool
 }
 
@@ -322,11 +326,13 @@ func report(tx ReadTx, q ReportQuery) (Report, error) {
 	if err := b.cohort(); err != nil {
 		return Report{}, err
 	}
-	before := func(e Event) error { return b.event(e) }
-	if err := tx.Events(EventFilter{To: q.From, Types: []EventType{PresenceChanged}}, before); err != nil {
+	if err := tx.Events(EventFilter{To: q.From, Types: []EventType{PresenceChanged}}, b.event); err != nil {
 		return Report{}, err
 	}
 	if err := tx.Events(EventFilter{From: q.From, To: q.To, Types: reportTypes}, b.event); err != nil {
+		return Report{}, err
+	}
+	if err := b.older(); err != nil {
 		return Report{}, err
 	}
 	return b.finish(), nil
@@ -381,7 +387,13 @@ func (b *reportBuilder) count(at int64, k channel.Kind) *Counts {
 // cohort loads the tickets created in the range, a page at a time, one
 // status after another.
 func (b *reportBuilder) cohort() error {
-	for _, st := range []status.Status{status.Open, status.Snoozed, status.Closed} {
+	statuses := []status.Status{status.Open, status.Snoozed, status.Closed}
+	n, err := b.tx.Count(Filter{Statuses: statuses, CreatedFrom: b.q.From, CreatedTo: b.q.To})
+	if err != nil {
+		return err
+	}
+	b.tickets = make([]reported, 0, n+n/8+16) // and room for older tickets the range concerns
+	for _, st := range statuses {
 		f := Filter{Statuses: []status.Status{st}, CreatedFrom: b.q.From, CreatedTo: b.q.To, Order: OldestFirst, Limit: 1000}
 		for {
 			page, err := b.tx.Tickets(f)
@@ -440,19 +452,15 @@ func (b *reportBuilder) add(t *Ticket, cohort bool) int32 {
 	return i
 }
 
-// ticket returns the record of ticket n, reading the ticket the first time.
-func (b *reportBuilder) ticket(n int64) (*reported, error) {
+// ticket returns the record of ticket n, or nil if it has none yet.
+func (b *reportBuilder) ticket(n int64) *reported {
 	if k := n - b.lo; k >= 0 && k < int64(len(b.dense)) && b.dense[k] != 0 {
-		return &b.tickets[b.dense[k]-1], nil
+		return &b.tickets[b.dense[k]-1]
 	}
 	if i, ok := b.others[n]; ok {
-		return &b.tickets[i], nil
+		return &b.tickets[i]
 	}
-	t, err := b.tx.Ticket(n)
-	if err != nil {
-		return nil, err
-	}
-	return &b.tickets[b.add(&t, false)], nil
+	return nil
 }
 
 // agent returns the index of agent id's row.
@@ -467,48 +475,100 @@ func (b *reportBuilder) agent(id string) int32 {
 	return i
 }
 
+// fact is what a report takes from an event, holding nothing of the memory
+// that ReadTx.Events may reuse.
+type fact struct {
+	typ             EventType
+	at              time.Time
+	seq, ticket     int64
+	actor, assignee string
+	from, to        status.Status
+	auto            bool        // an assignment by round robin
+	reply           bool        // an agent's reply (not an automatic one)
+	online          bool        // of a presence change
+	attributed      *Attributed // an SMS attributed to a text
+}
+
 // event takes one event, in Seq order: the presence changes before the
-// range, then the events of the range.
+// range, then the events of the range. The facts of tickets created before
+// the range wait in pending: Events forbids reading the ticket meanwhile.
 func (b *reportBuilder) event(e Event) error {
-	if e.Type == PresenceChanged {
-		b.presence = append(b.presence, presenceAt{e.At, e.Seq, b.agent(e.Assignee), *e.Presence == assign.Online})
-		return nil
-	}
-	if e.Ticket == 0 {
-		return nil
-	}
-	t, err := b.ticket(e.Ticket)
-	if err != nil || !t.keep {
-		return err
-	}
-	at := e.At.UnixNano()
+	f := fact{typ: e.Type, at: e.At, seq: e.Seq, ticket: e.Ticket, actor: e.Actor, assignee: e.Assignee,
+		from: e.From, to: e.To, auto: e.Decision != nil}
 	switch e.Type {
+	case PresenceChanged:
+		f.online = *e.Presence == assign.Online
+	case ReplySent:
+		f.reply = e.Actor != "" && e.Message != nil && !e.Message.Automatic
+	case MessageReceived:
+		if e.Message != nil && e.Message.Attribution != nil {
+			f.attributed = &Attributed{Origin: e.Message.Attribution.Origin, ID: e.Message.Attribution.ID}
+		}
+	}
+	var t *reported
+	if f.ticket != 0 && f.typ != PresenceChanged {
+		if t = b.ticket(f.ticket); t == nil {
+			b.pending = append(b.pending, f)
+			return nil
+		}
+	}
+	b.apply(f, t)
+	return nil
+}
+
+// older reads the tickets of the pending facts and applies them.
+func (b *reportBuilder) older() error {
+	for _, f := range b.pending {
+		t := b.ticket(f.ticket)
+		if t == nil {
+			tk, err := b.tx.Ticket(f.ticket)
+			if err != nil {
+				return err
+			}
+			t = &b.tickets[b.add(&tk, false)]
+		}
+		b.apply(f, t)
+	}
+	return nil
+}
+
+// apply takes fact f of ticket t (nil for a presence change).
+func (b *reportBuilder) apply(f fact, t *reported) {
+	if f.typ == PresenceChanged {
+		b.presence = append(b.presence, presenceAt{f.at, f.seq, b.agent(f.assignee), f.online})
+		return
+	}
+	if t == nil || !t.keep {
+		return
+	}
+	at := f.at.UnixNano()
+	switch f.typ {
 	case StatusChanged:
 		switch {
-		case e.To == status.Closed:
+		case f.to == status.Closed:
 			b.count(at, t.channel).Closed++
 			t.closes++
-			if e.Actor != "" {
-				b.rows[b.agent(e.Actor)].Closed++
+			if f.actor != "" {
+				b.rows[b.agent(f.actor)].Closed++
 			}
 			if t.firstClose == never {
 				t.firstClose = at
 			}
 			t.lastClose, t.resolver = at, t.assignee
-			if t.resolver < 0 && e.Actor != "" {
-				t.resolver = b.agent(e.Actor)
+			if t.resolver < 0 && f.actor != "" {
+				t.resolver = b.agent(f.actor)
 			}
-		case e.From == status.Closed:
+		case f.from == status.Closed:
 			b.count(at, t.channel).Reopened++
 		}
-		t.closed = e.To == status.Closed
+		t.closed = f.to == status.Closed
 	case TicketAssigned:
-		a := b.agent(e.Assignee)
+		a := b.agent(f.assignee)
 		t.assignee = a
-		if e.Decision != nil {
+		if f.auto {
 			t.auto++
 			b.rows[a].AutoAssigned++
-			b.auto = append(b.auto, assignedAt{e.At, e.Seq, a})
+			b.auto = append(b.auto, assignedAt{f.at, f.seq, a})
 		} else {
 			t.manual++
 			b.rows[a].ManualAssigned++
@@ -516,10 +576,10 @@ func (b *reportBuilder) event(e Event) error {
 	case TicketUnassigned:
 		t.assignee = -1
 	case ReplySent:
-		if e.Actor == "" || e.Message == nil || e.Message.Automatic {
-			return nil
+		if !f.reply {
+			return
 		}
-		a := b.agent(e.Actor)
+		a := b.agent(f.actor)
 		if t.firstReply == never {
 			t.firstReply, t.replier = at, a
 		}
@@ -528,16 +588,18 @@ func (b *reportBuilder) event(e Event) error {
 			b.rows[a].Replied++
 		}
 	case MessageReceived:
-		if e.Message != nil && e.Message.Attribution != nil {
-			b.attrib[Attributed{Origin: e.Message.Attribution.Origin, ID: e.Message.Attribution.ID}]++
+		if f.attributed != nil {
+			b.attrib[*f.attributed]++
 		}
 	}
-	return nil
 }
 
 // finish computes the figures from what the events left.
 func (b *reportBuilder) finish() Report {
 	var fr, firstRes, lastRes samples
+	for _, s := range []*samples{&fr, &firstRes, &lastRes} {
+		s.calendar, s.business = make([]time.Duration, 0, len(b.tickets)), make([]time.Duration, 0, len(b.tickets))
+	}
 	tags := map[string]*tagRow{}
 	for i := range b.tickets {
 		t := &b.tickets[i]
@@ -606,6 +668,7 @@ func (b *reportBuilder) finish() Report {
 		}
 	}
 	r.FirstResponse, r.FirstResolution, r.LastResolution = fr.times(), firstRes.times(), lastRes.times()
+	r.Agents, r.Tags, r.Attribution = []AgentStats{}, []Breakdown{}, []Attributed{} // [] in JSON, not null
 	r.Fairness = b.fairness()
 	for _, a := range b.rows {
 		if len(b.q.Agents) > 0 && !slices.Contains(b.q.Agents, a.Key) {
@@ -746,24 +809,28 @@ func (b *reportBuilder) fairness() float64 {
 	if len(b.auto) == 0 {
 		return 0
 	}
-	items := make([]presenceAt, 0, len(b.presence)+len(b.auto))
-	items = append(items, b.presence...)
-	for _, a := range b.auto {
-		items = append(items, presenceAt{at: a.at, seq: a.seq, agent: -1 - a.agent})
+	// Both lists are in Seq order, which is time order unless clocks
+	// disagree; the walk merges them in time order, and at equal times as
+	// they happened (a sign-in that assigned waiting tickets comes first).
+	byTime := func(x, y presenceAt) int { return happened(x.at, x.seq, y.at, y.seq) }
+	if !slices.IsSortedFunc(b.presence, byTime) {
+		slices.SortFunc(b.presence, byTime)
 	}
-	// In time order; at equal times, as they happened (a sign-in that
-	// assigned waiting tickets comes before them).
-	slices.SortFunc(items, func(x, y presenceAt) int { return cmp.Or(x.at.Compare(y.at), cmp.Compare(x.seq, y.seq)) })
-
+	byTimeAuto := func(x, y assignedAt) int { return happened(x.at, x.seq, y.at, y.seq) }
+	if !slices.IsSortedFunc(b.auto, byTimeAuto) {
+		slices.SortFunc(b.auto, byTimeAuto)
+	}
 	w := fairWalk{b: b, states: make([]fairState, len(b.rows))}
-	for _, it := range items {
-		w.turns(it.at)
-		if it.agent >= 0 {
-			w.states[it.agent].online = it.online
-			w.set(it.agent, it.at)
-			continue
+	p := 0
+	for _, it := range b.auto {
+		for ; p < len(b.presence) && happened(b.presence[p].at, b.presence[p].seq, it.at, it.seq) < 0; p++ {
+			c := b.presence[p]
+			w.turns(c.at)
+			w.states[c.agent].online = c.online
+			w.set(c.agent, c.at)
 		}
-		a := -1 - it.agent
+		w.turns(it.at)
+		a := it.agent
 		if w.states[a].eligible {
 			w.g += 1 / float64(w.n)
 			continue
@@ -791,6 +858,11 @@ func (b *reportBuilder) fairness() float64 {
 		return 0
 	}
 	return sum * sum / (float64(m) * squares)
+}
+
+// happened orders two events by time, then by Seq.
+func happened(at1 time.Time, seq1 int64, at2 time.Time, seq2 int64) int {
+	return cmp.Or(at1.Compare(at2), cmp.Compare(seq1, seq2))
 }
 
 // fairWalk is the state of the walk of [reportBuilder.fairness].

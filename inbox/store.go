@@ -82,7 +82,8 @@ type ReadTx interface {
 	// for events written in time order, however long the history before.
 	// What the event's Message, Decision and Presence point to is valid
 	// until fn returns (a Store may decode the next event into the same
-	// memory): fn copies what it keeps of them.
+	// memory): fn copies what it keeps of them. fn must not call the
+	// transaction's methods: a Store may be reading the events meanwhile.
 	Events(f EventFilter, fn func(Event) error) error
 	// Outbox returns up to limit events with Seq above after, in Seq order.
 	Outbox(after int64, limit int) ([]Event, error)

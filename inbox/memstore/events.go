@@ -330,6 +330,15 @@ func (u *reuse) string(b []byte) string {
 	return s
 }
 
+// into returns where to decode a value: the place field gives in u, or new
+// memory when u is nil.
+func into[T any](u *reuse, field func(*reuse) *T) *T {
+	if u == nil {
+		return new(T)
+	}
+	return field(u)
+}
+
 // decodeInto decodes the record of event seq into *e, in the memory of u
 // when u is not nil (else in new memory), and returns the Seq of the previous
 // event of its ticket (0 if none).
@@ -358,10 +367,7 @@ func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 		e.Actor = str()
 	}
 	if flags&(hasMessageRef|hasMessage) != 0 {
-		m := new(inbox.Message)
-		if u != nil {
-			m = &u.message
-		}
+		m := into(u, func(u *reuse) *inbox.Message { return &u.message })
 		if flags&hasMessageRef != 0 {
 			*m = d.messageOut(uint32(r.uvarint()))
 		} else {
@@ -373,10 +379,7 @@ func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 		e.Assignee = str()
 	}
 	if flags&hasDecision != 0 {
-		dec := new(assign.Decision)
-		if u != nil {
-			dec = &u.decision
-		}
+		dec := into(u, func(u *reuse) *assign.Decision { return &u.decision })
 		*dec = assign.Decision{Agent: str(), Closed: r.byte() == 1, Seq: r.uvarint()}
 		for _, n := range [...]*int{&dec.Eligible, &dec.Offline, &dec.AtCapacity, &dec.OutsideHours} {
 			*n = int(r.varint())
@@ -399,10 +402,7 @@ func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 		e.Keyword = str()
 	}
 	if flags&hasPresence != 0 {
-		p := new(assign.Presence)
-		if u != nil {
-			p = &u.presence
-		}
+		p := into(u, func(u *reuse) *assign.Presence { return &u.presence })
 		*p = assign.Presence(r.byte())
 		e.Presence = p
 	}

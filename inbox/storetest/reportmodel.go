@@ -59,7 +59,8 @@ func testReportRandom(t *testing.T, st inbox.Store) {
 		}
 		hours, err := officehours.New(loc, week)
 		ok(rt, err)
-		patch := inbox.SettingsPatch{RoundRobin: ptr(rapid.IntRange(0, 3).Draw(rt, "round robin") > 0)}
+		patch := inbox.SettingsPatch{RoundRobin: ptr(rapid.IntRange(0, 3).Draw(rt, "round robin") > 0),
+			AssignWaiting: ptr(rapid.Bool().Draw(rt, "assign waiting"))}
 		if rapid.Bool().Draw(rt, "office hours") {
 			patch.OfficeHours = hours
 		}
