@@ -658,12 +658,22 @@ func TestRetryAfterDeadlock(t *testing.T) {
 			if _, err := other.Exec(ctx, `UPDATE `+q+`.tickets SET subject = 'other' WHERE inbox = 'a' AND number = 1`); err != nil {
 				t.Fatal(err)
 			}
-			// The Update holds the inbox and waits for ticket 1.
+			// The Update holds the inbox and waits for ticket 1. Its second
+			// run waits until the other transaction has the inbox's row:
+			// a waiter woken by the first run's abort takes the row only
+			// once its backend runs again, and a second run sent meanwhile
+			// (a millisecond later, at most) would lock the row first and
+			// make the same deadlock again, which PostgreSQL may break by
+			// aborting the other transaction. Nothing is sent before fn's
+			// first statement, so waiting at its start sends nothing.
 			var runs atomic.Int32
+			otherLocked := make(chan struct{})
 			done := make(chan error, 1)
 			go func() {
 				done <- s.Update(ctx, "a", func(tx inbox.Tx) error {
-					runs.Add(1)
+					if runs.Add(1) > 1 {
+						<-otherLocked
+					}
 					tk := ticket(channel.Email, "")
 					tk.Number, tk.Subject = 1, "store"
 					if err := tx.PutTicket(tk); err != nil {
@@ -681,7 +691,9 @@ func TestRetryAfterDeadlock(t *testing.T) {
 			// looks for a deadlock once it has waited deadlock_timeout (1 s),
 			// and the gap keeps a busy machine from reversing the order.
 			time.Sleep(300 * time.Millisecond)
-			if _, err := other.Exec(ctx, `SELECT 1 FROM `+q+`.inboxes WHERE id = 'a' FOR UPDATE`); err != nil {
+			_, err = other.Exec(ctx, `SELECT 1 FROM `+q+`.inboxes WHERE id = 'a' FOR UPDATE`)
+			close(otherLocked)
+			if err != nil {
 				t.Fatalf("the other transaction: %v", err)
 			}
 			if err := other.Commit(ctx); err != nil {
