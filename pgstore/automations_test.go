@@ -3,14 +3,12 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
@@ -171,16 +169,6 @@ func TestMigrateNewReplies(t *testing.T) {
 	p := testPool(t)
 	ctx := context.Background()
 	schema := fmt.Sprint(schemaPrefix, "from_v4")
-	q := pgx.Identifier{schema}.Sanitize()
-	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+q+` CASCADE`) })
-	var v4 string
-	for _, name := range []string{"0001_init.sql", "0002_automations.sql", "0003_ticket_counts.sql", "0004_event_times.sql"} {
-		text, err := fs.ReadFile(pgstore.Migrations, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v4 += string(text) + ";\n"
-	}
 	// Ticket n's thread is threads[n-1]: i inbound, r an agent's reply, a an
 	// automatic reply, each a minute after the one before from 09:00; ticket
 	// 3 was followed up at 09:02.
@@ -203,18 +191,9 @@ func TestMigrateNewReplies(t *testing.T) {
 				n+1, i, direction, c, automatic))
 		}
 	}
-	err := pgx.BeginFunc(ctx, p, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `CREATE SCHEMA `+q+`; SET LOCAL search_path TO `+q+`;`+v4+`
-			CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
-			INSERT INTO migrations (version, name) VALUES (1, 'init'), (2, 'automations'), (3, 'ticket_counts'), (4, 'event_times');
-			INSERT INTO inboxes (id) VALUES ('a');
-			INSERT INTO counters VALUES ('a', 6, 0, 0, 0);
-			INSERT INTO customers VALUES ('a', 'webchat:v1', 'v1@example.com', NULL, '[]');`+strings.Join(rows, ";\n"))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	schemaAt(t, schema, 4, `INSERT INTO inboxes (id) VALUES ('a');
+		INSERT INTO counters VALUES ('a', 6, 0, 0, 0);
+		INSERT INTO customers VALUES ('a', 'webchat:v1', 'v1@example.com', NULL, '[]');`+strings.Join(rows, ";\n"))
 	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
 		t.Fatalf("Migrate from version 4: %v", err)
 	}

@@ -160,6 +160,38 @@ func TestMigrationsByHand(t *testing.T) {
 	}
 }
 
+// schemaAt makes the schema named name as Migrate leaves it at the given
+// version, for a test of the upgrade from there: it applies the first
+// version files of Migrations and records them in the migrations table,
+// then runs fill (SQL that names no schema) in it. It returns the name
+// quoted; the schema is dropped when the test ends.
+func schemaAt(t *testing.T, name string, version int, fill string) string {
+	t.Helper()
+	p := testPool(t)
+	q := pgx.Identifier{name}.Sanitize()
+	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+q+` CASCADE`) })
+	files, err := fs.Glob(pgstore.Migrations, "*.sql") // in version order
+	if err != nil || len(files) < version {
+		t.Fatalf("Migrations holds %v (%v), not version %d", files, err, version)
+	}
+	sql := `CREATE SCHEMA ` + q + `; SET LOCAL search_path TO ` + q + `;
+		CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`
+	for i, f := range files[:version] {
+		text, err := fs.ReadFile(pgstore.Migrations, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sql += string(text) + fmt.Sprintf(";\nINSERT INTO migrations (version, name) VALUES (%d, '%s');\n", i+1, strings.TrimSuffix(f[5:], ".sql"))
+	}
+	if err := pgx.BeginFunc(context.Background(), p, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), sql+fill)
+		return err
+	}); err != nil {
+		t.Fatalf("schema at version %d: %v", version, err)
+	}
+	return q
+}
+
 // TestMigrateFromVersion1 upgrades a schema that a host migrated to version
 // 1 and filled before the automations: its rows read with the automations'
 // fields zero, and take the new ones.
@@ -168,25 +200,11 @@ func TestMigrateFromVersion1(t *testing.T) {
 	p := testPool(t)
 	ctx := context.Background()
 	schema := fmt.Sprint("from_v1_", time.Now().UnixNano())
-	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`) })
-	v1, err := fs.ReadFile(pgstore.Migrations, "0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = pgx.BeginFunc(ctx, p, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `CREATE SCHEMA `+schema+`; SET LOCAL search_path TO `+schema+`;`+string(v1)+`;
-			CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
-			INSERT INTO migrations (version, name) VALUES (1, 'init');
-			INSERT INTO inboxes (id) VALUES ('a');
-			INSERT INTO counters VALUES ('a', 1, 0, 0, 0);
-			INSERT INTO tickets VALUES ('a', 1, 'sms', 'sms:+15550001', '+15550001', '', 'open', '', '{}', true,
-				'2025-03-03 09:00Z', '2025-03-03 09:00Z', NULL, NULL, NULL);
-			INSERT INTO messages VALUES ('a', 1, 0, 'sms', 1, 'sms:+15550001', 'SM1', 'hi', '2025-03-03 09:00Z', false)`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	schemaAt(t, schema, 1, `INSERT INTO inboxes (id) VALUES ('a');
+		INSERT INTO counters VALUES ('a', 1, 0, 0, 0);
+		INSERT INTO tickets VALUES ('a', 1, 'sms', 'sms:+15550001', '+15550001', '', 'open', '', '{}', true,
+			'2025-03-03 09:00Z', '2025-03-03 09:00Z', NULL, NULL, NULL);
+		INSERT INTO messages VALUES ('a', 1, 0, 'sms', 1, 'sms:+15550001', 'SM1', 'hi', '2025-03-03 09:00Z', false)`)
 	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
 		t.Fatalf("Migrate from version 1: %v", err)
 	}
