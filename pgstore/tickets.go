@@ -14,7 +14,6 @@ import (
 
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
-	"github.com/routedesk/routedesk/status"
 )
 
 // identity is what fixes a ticket at creation: the indexes file it under
@@ -61,77 +60,37 @@ func params(from, to int) string {
 	return b.String()
 }
 
-// ticketRow is where a transaction scans the rows of ticketColumns: dest
-// points into t, so that scanning a row allocates only its strings and tags.
-type ticketRow struct {
-	t    inbox.Ticket
-	dest []any
-}
-
-func newTicketRow() *ticketRow {
-	row := new(ticketRow)
-	t := &row.t
-	row.dest = []any{&t.Number, (*kindText)(&t.Channel), &t.Customer, &t.Key, &t.Subject, (*statusText)(&t.Status), &t.Assignee, &t.Tags,
-		&t.Unread, scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt),
-		scanTime(&t.ClosedAt), scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt),
-		scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt)}
-	return row
-}
-
-// kindText and statusText scan a ticket's channel and status from their
-// text without making a string of it.
-type (
-	kindText   channel.Kind
-	statusText status.Status
-)
-
-// ScanBytes implements pgtype.BytesScanner.
-func (k *kindText) ScanBytes(b []byte) error {
-	if err := (*channel.Kind)(k).UnmarshalText(b); err != nil {
-		return &Error{Op: "decode a stored ticket", Err: err}
-	}
-	return nil
-}
-
-// ScanBytes implements pgtype.BytesScanner.
-func (s *statusText) ScanBytes(b []byte) error {
-	if err := (*status.Status)(s).UnmarshalText(b); err != nil {
-		return &Error{Op: "decode a stored ticket", Err: err}
-	}
-	return nil
-}
-
 // ticketList runs a query of ticketColumns and returns its rows; size is
-// how many the caller expects at most. An Update remembers each ticket's
-// identity, for PutTicket.
-func (r *readTx) ticketList(size int, q string, args ...any) ([]inbox.Ticket, error) {
+// how many the caller expects at most. When counted, the query has a count
+// after the ticket's columns, the same in every row: ticketList returns it
+// (0 when there are no rows). An Update remembers each ticket's identity,
+// for PutTicket.
+func (r *readTx) ticketList(size int, counted bool, q string, args ...any) (ts []inbox.Ticket, total int64, err error) {
 	if r.ticketRow == nil {
 		r.ticketRow = newTicketRow()
 	}
+	row := r.ticketRow
+	row.total = 0
 	out := make([]inbox.Ticket, 0, size)
-	err := r.query(q, args, func(rows pgx.Rows) error {
-		if err := rows.Scan(r.ticketRow.dest...); err != nil {
+	err = r.query(q, args, func(rows pgx.Rows) error {
+		if err := row.scan(rows, counted); err != nil {
 			return err
 		}
-		t := r.ticketRow.t
-		if len(t.Tags) == 0 {
-			t.Tags = nil
-		}
-		out = append(out, t)
+		out = append(out, row.t)
 		if !r.readOnly {
 			if r.tickets == nil {
 				r.tickets = make(map[int64]identity)
 			}
-			r.tickets[t.Number] = identityOf(&t)
+			r.tickets[row.t.Number] = identityOf(&row.t)
 		}
 		return nil
 	})
-	return out, err
+	return out, row.total, err
 }
 
 // Ticket implements [inbox.ReadTx].
 func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
-	ts, err := r.ticketList(1, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
+	ts, _, err := r.ticketList(1, false, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
 	return first(ts, err, "ticket", number)
 }
 
@@ -140,7 +99,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 	if key == "" {
 		return inbox.Ticket{}, notFound(kind.String()+" ticket with key", strconv.Quote(key))
 	}
-	ts, err := r.ticketList(1, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
+	ts, _, err := r.ticketList(1, false, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
 		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`), r.inbox, kind.String(), key)
 	if err == nil && len(ts) == 0 && kind == channel.SMS {
 		r.missing(uniqueKey{smsKey, kind, key})
@@ -303,21 +262,33 @@ func (r *readTx) due(q string, now time.Time, limit int) ([]int64, error) {
 // status asked for, each reading no further than the page (the other
 // filters are checked on the way), merged by the order: O(statuses × page)
 // when most tickets of a status pass the other filters. In a View, the
-// count of a standard view goes with the page (see [readTx.Count]).
+// count of a standard view comes in the same statement (see
+// [readTx.Count]).
 func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
-	q, args, err := r.s.ticketsQuery(r.inbox, &f)
+	// Only a View reads the count with the page: nothing it reads can
+	// change between its Tickets and its Count.
+	counted := r.readOnly && countedByTable(&f)
+	q, args, err := r.s.ticketsQuery(r.inbox, &f, counted)
 	if err != nil {
 		return nil, err
 	}
-	if r.readOnly {
-		r.prefetchCount(&f)
+	ts, total, err := r.ticketList(min(f.Limit, inbox.MaxPageSize+1), counted, q, args...)
+	// An empty page from the top is a count of 0; after a cursor, it says
+	// nothing of the count.
+	if err == nil && counted && (len(ts) > 0 || f.After == nil) {
+		q, args, err := r.s.countQuery(r.inbox, &f)
+		if err != nil {
+			return nil, err
+		}
+		r.counted = &prefetched{q: q, args: args, n: int(total)}
 	}
-	return r.ticketList(min(f.Limit, inbox.MaxPageSize+1), q, args...)
+	return ts, err
 }
 
 // ticketsQuery returns the statement of Tickets(f) in an inbox, and its
-// arguments.
-func (s *Store) ticketsQuery(id string, f *inbox.Filter) (string, []any, error) {
+// arguments; when counted, each row ends with Count(f), from the
+// ticket_counts table (countedByTable must hold).
+func (s *Store) ticketsQuery(id string, f *inbox.Filter, counted bool) (string, []any, error) {
 	if f.Limit <= 0 {
 		return "", nil, invalid("Filter.Limit", fmt.Sprintf("%d; give at least 1", f.Limit))
 	}
@@ -331,6 +302,10 @@ func (s *Store) ticketsQuery(id string, f *inbox.Filter) (string, []any, error) 
 	}
 	args := []any{id, int64(f.Limit)}
 	where := conditions(f, &args)
+	count := ""
+	if counted {
+		count = `, (` + countSelect(statuses, where, true) + `)`
+	}
 	if f.After != nil {
 		if f.Order == inbox.OldestFirst {
 			where += fmt.Sprintf(` AND number > $%d`, len(args)+1)
@@ -343,13 +318,17 @@ func (s *Store) ticketsQuery(id string, f *inbox.Filter) (string, []any, error) 
 	}
 	var q strings.Builder
 	if len(statuses) > 1 {
-		q.WriteString(`SELECT * FROM (`)
+		q.WriteString(`SELECT *` + count + ` FROM (`)
 	}
 	for i, st := range statuses {
 		if i > 0 {
 			q.WriteString(` UNION ALL `)
 		}
-		fmt.Fprintf(&q, `(SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND status = '%s'%s ORDER BY %s LIMIT $2)`, st, where, order)
+		c := count
+		if len(statuses) > 1 {
+			c = ""
+		}
+		fmt.Fprintf(&q, `(SELECT `+ticketColumns+`%s FROM {s}.tickets WHERE inbox = $1 AND status = '%s'%s ORDER BY %s LIMIT $2)`, c, st, where, order)
 	}
 	if len(statuses) > 1 {
 		fmt.Fprintf(&q, `) AS page ORDER BY %s LIMIT $2`, order)
@@ -380,7 +359,7 @@ func after(p *inbox.Position) (any, int64) {
 // assignee and status for All. Other filters count the matching tickets.
 // A count that Tickets read with the page in a View costs nothing more.
 func (r *readTx) Count(f inbox.Filter) (int, error) {
-	q, args, _, err := r.s.countQuery(r.inbox, &f)
+	q, args, err := r.s.countQuery(r.inbox, &f)
 	if err != nil {
 		return 0, err
 	}
@@ -399,37 +378,37 @@ type prefetched struct {
 	n    int
 }
 
-// prefetchCount queues Count(f) to go with the page, if the ticket_counts
-// table answers it: then a page and its total cost one round trip, and the
-// total a few rows. Only a View does it: nothing it reads can change between
-// its Tickets and its Count.
-func (r *readTx) prefetchCount(f *inbox.Filter) {
-	q, args, fromCounts, err := r.s.countQuery(r.inbox, f)
-	if err != nil || !fromCounts {
-		return
-	}
-	c := &prefetched{q: q, args: args}
-	r.queueQuery(q, args, func(rows pgx.Rows) error { return rows.Scan(&c.n) })
-	r.counted = c
-}
-
 // countQuery returns the statement of Count(f) in an inbox and its
-// arguments, and whether it reads the ticket_counts table.
-func (s *Store) countQuery(id string, f *inbox.Filter) (q string, args []any, fromCounts bool, err error) {
+// arguments.
+func (s *Store) countQuery(id string, f *inbox.Filter) (q string, args []any, err error) {
 	statuses, err := checkFilter(f)
 	if err != nil {
-		return "", nil, false, err
+		return "", nil, err
 	}
-	args = []any{id, statuses}
+	args = []any{id}
 	where := conditions(f, &args)
-	// ticket_counts answers when the filters other than the assignee add
-	// no condition.
+	return s.sql(countSelect(statuses, where, countedByTable(f))), args, nil
+}
+
+// countSelect returns the statement that counts the tickets of the inbox
+// $1 with one of the statuses (checked names) that meet the conditions
+// where: from the ticket_counts table when fromTable, which only the
+// conditions of countedByTable allow.
+func countSelect(statuses []string, where string, fromTable bool) string {
+	in := `'` + strings.Join(statuses, `', '`) + `'`
+	if fromTable {
+		return `SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status IN (` + in + `)` + where
+	}
+	return `SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status IN (` + in + `)` + where
+}
+
+// countedByTable reports whether the ticket_counts table answers Count(f):
+// whether the filters other than the statuses and the assignee add no
+// condition.
+func countedByTable(f *inbox.Filter) bool {
 	rest := *f
 	rest.Assignee = nil
-	if conditions(&rest, new([]any)) == "" {
-		return s.sql(`SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status = ANY($2)` + where), args, true, nil
-	}
-	return s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)` + where), args, false, nil
+	return conditions(&rest, new([]any)) == ""
 }
 
 // checkFilter checks what Tickets and Count check, and returns the names of
