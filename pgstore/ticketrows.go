@@ -50,7 +50,7 @@ const (
 	colAssignee
 	colTags
 	colUnread
-	colCreatedAt // the first of the times, which run to the last column but for colCustomerAway
+	colCreatedAt    // the first of the times, which run to the last column but for colCustomerAway
 	colCustomerAway = colCreatedAt + 7
 )
 
