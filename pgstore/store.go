@@ -68,6 +68,7 @@ type Store struct {
 	schema      string // quoted
 	maxAttempts int
 	statements  sync.Map // SQL template → SQL with the schema
+	shapes      sync.Map // filterShape → SQL of Tickets or Count
 }
 
 var _ inbox.Store = (*Store)(nil)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
@@ -285,74 +284,6 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 	return ts, err
 }
 
-// ticketsQuery returns the statement of Tickets(f) in an inbox, and its
-// arguments; when counted, each row ends with Count(f), from the
-// ticket_counts table (countedByTable must hold).
-func (s *Store) ticketsQuery(id string, f *inbox.Filter, counted bool) (string, []any, error) {
-	if f.Limit <= 0 {
-		return "", nil, invalid("Filter.Limit", fmt.Sprintf("%d; give at least 1", f.Limit))
-	}
-	statuses, err := checkFilter(f)
-	if err != nil {
-		return "", nil, err
-	}
-	order := `active_at DESC, number DESC`
-	if f.Order == inbox.OldestFirst {
-		order = `number`
-	}
-	args := []any{id, int64(f.Limit)}
-	where := conditions(f, &args)
-	count := ""
-	if counted {
-		count = `, (` + countSelect(statuses, where, true) + `)`
-	}
-	if f.After != nil {
-		if f.Order == inbox.OldestFirst {
-			where += fmt.Sprintf(` AND number > $%d`, len(args)+1)
-			args = append(args, f.After.Number)
-		} else {
-			at, number := after(f.After)
-			where += fmt.Sprintf(` AND (active_at, number) < ($%d, $%d)`, len(args)+1, len(args)+2)
-			args = append(args, at, number)
-		}
-	}
-	var q strings.Builder
-	if len(statuses) > 1 {
-		q.WriteString(`SELECT *` + count + ` FROM (`)
-	}
-	for i, st := range statuses {
-		if i > 0 {
-			q.WriteString(` UNION ALL `)
-		}
-		c := count
-		if len(statuses) > 1 {
-			c = ""
-		}
-		fmt.Fprintf(&q, `(SELECT `+ticketColumns+`%s FROM {s}.tickets WHERE inbox = $1 AND status = '%s'%s ORDER BY %s LIMIT $2)`, c, st, where, order)
-	}
-	if len(statuses) > 1 {
-		fmt.Fprintf(&q, `) AS page ORDER BY %s LIMIT $2`, order)
-	}
-	return s.sql(q.String()), args, nil
-}
-
-// after returns the keyset bound (time, number) of a LatestActivity cursor:
-// a kept ticket comes after p exactly when (active_at, number) < the bound.
-func after(p *inbox.Position) (any, int64) {
-	at := upTo(p.At)
-	switch {
-	case at.InfinityModifier == pgtype.Finite && !p.At.Truncate(time.Microsecond).Equal(p.At):
-		// Between two microseconds: the tickets at the one before are all
-		// after p.
-		return at, math.MaxInt64
-	case at.InfinityModifier != pgtype.Finite && !p.At.IsZero():
-		// Before or after every kept time but the zero time, which is
-		// -infinity itself and comes after p.
-		return at, math.MaxInt64
-	}
-	return at, p.Number
-}
-
 // Count implements [inbox.ReadTx]. The count of a standard view (statuses
 // and at most an assignee) sums rows of the ticket_counts table, which
 // triggers keep: one row per status for My inbox and Unassigned, one per
@@ -376,96 +307,4 @@ type prefetched struct {
 	q    string
 	args []any
 	n    int
-}
-
-// countQuery returns the statement of Count(f) in an inbox and its
-// arguments.
-func (s *Store) countQuery(id string, f *inbox.Filter) (q string, args []any, err error) {
-	statuses, err := checkFilter(f)
-	if err != nil {
-		return "", nil, err
-	}
-	args = []any{id}
-	where := conditions(f, &args)
-	return s.sql(countSelect(statuses, where, countedByTable(f))), args, nil
-}
-
-// countSelect returns the statement that counts the tickets of the inbox
-// $1 with one of the statuses (checked names) that meet the conditions
-// where: from the ticket_counts table when fromTable, which only the
-// conditions of countedByTable allow.
-func countSelect(statuses []string, where string, fromTable bool) string {
-	in := `'` + strings.Join(statuses, `', '`) + `'`
-	if fromTable {
-		return `SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status IN (` + in + `)` + where
-	}
-	return `SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status IN (` + in + `)` + where
-}
-
-// countedByTable reports whether the ticket_counts table answers Count(f):
-// whether the filters other than the statuses and the assignee add no
-// condition.
-func countedByTable(f *inbox.Filter) bool {
-	rest := *f
-	rest.Assignee = nil
-	return conditions(&rest, new([]any)) == ""
-}
-
-// checkFilter checks what Tickets and Count check, and returns the names of
-// the statuses asked for, each once.
-func checkFilter(f *inbox.Filter) ([]string, error) {
-	if len(f.Statuses) == 0 {
-		return nil, invalid("Filter.Statuses", "none")
-	}
-	var names []string
-	for _, s := range f.Statuses {
-		if !s.Valid() {
-			return nil, invalid("Filter.Statuses", s.String())
-		}
-		if !slices.Contains(names, s.String()) {
-			names = append(names, s.String())
-		}
-	}
-	for _, k := range f.Channels {
-		if !k.Valid() {
-			return nil, invalid("Filter.Channels", k.String())
-		}
-	}
-	if f.Order > inbox.OldestFirst {
-		return nil, invalid("Filter.Order", f.Order.String())
-	}
-	return names, nil
-}
-
-// conditions returns the SQL conditions of f's filters other than statuses,
-// the cursor and the limit, appending their arguments to args.
-func conditions(f *inbox.Filter, args *[]any) string {
-	var b strings.Builder
-	arg := func(v any) int {
-		*args = append(*args, v)
-		return len(*args)
-	}
-	if f.Assignee != nil {
-		fmt.Fprintf(&b, ` AND assignee = $%d`, arg(*f.Assignee))
-	}
-	if len(f.Channels) > 0 {
-		kinds := make([]string, len(f.Channels))
-		for i, k := range f.Channels {
-			kinds[i] = k.String()
-		}
-		fmt.Fprintf(&b, ` AND channel = ANY($%d)`, arg(kinds))
-	}
-	if len(f.Tags) > 0 {
-		fmt.Fprintf(&b, ` AND tags @> $%d`, arg(f.Tags))
-	}
-	if f.UnreadOnly {
-		b.WriteString(` AND unread`)
-	}
-	if !f.CreatedFrom.IsZero() {
-		fmt.Fprintf(&b, ` AND created_at >= $%d`, arg(from(f.CreatedFrom)))
-	}
-	if !f.CreatedTo.IsZero() {
-		fmt.Fprintf(&b, ` AND created_at < $%d`, arg(from(f.CreatedTo)))
-	}
-	return b.String()
 }
