@@ -213,6 +213,9 @@ func (s *textArena) array(b []byte) ([]string, error) {
 		return nil, fmt.Errorf("an array of %d dimensions", dims)
 	}
 	n := int(binary.BigEndian.Uint32(b[header:]))
+	if n == 0 {
+		return nil, nil
+	}
 	if n > len(b)/4 {
 		return nil, fmt.Errorf("an array of %d elements in %d bytes", n, len(b))
 	}
