@@ -25,18 +25,21 @@ import (
 type ticketRow struct {
 	t     inbox.Ticket
 	total int64
-	dest  []any // scans ticketColumns and the count into t and total
+	dest  []any // scans ticketColumns and the count into t and total; made when first needed
 	text  textArena
 }
 
-func newTicketRow() *ticketRow {
-	row := new(ticketRow)
-	t := &row.t
-	row.dest = []any{&t.Number, (*kindText)(&t.Channel), &t.Customer, &t.Key, &t.Subject, (*statusText)(&t.Status), &t.Assignee, &t.Tags,
-		&t.Unread, scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt),
-		scanTime(&t.ClosedAt), scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt),
-		scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt), &row.total}
-	return row
+// scanInto returns the destinations that scan ticketColumns and the count
+// into row.t and row.total.
+func (row *ticketRow) scanInto() []any {
+	if row.dest == nil {
+		t := &row.t
+		row.dest = []any{&t.Number, (*kindText)(&t.Channel), &t.Customer, &t.Key, &t.Subject, (*statusText)(&t.Status), &t.Assignee, &t.Tags,
+			&t.Unread, scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt),
+			scanTime(&t.ClosedAt), scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt),
+			scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt), &row.total}
+	}
+	return row.dest
 }
 
 // The columns of ticketColumns by how they are decoded.
@@ -64,7 +67,7 @@ func (row *ticketRow) scan(rows pgx.Rows, counted bool) error {
 		n++
 	}
 	if !wireBinary(fields) {
-		if err := rows.Scan(row.dest[:n]...); err != nil {
+		if err := rows.Scan(row.scanInto()[:n]...); err != nil {
 			return err
 		}
 		if len(row.t.Tags) == 0 {

@@ -66,7 +66,7 @@ func params(from, to int) string {
 // for PutTicket.
 func (r *readTx) ticketList(size int, counted bool, q string, args ...any) (ts []inbox.Ticket, total int64, err error) {
 	if r.ticketRow == nil {
-		r.ticketRow = newTicketRow()
+		r.ticketRow = new(ticketRow)
 	}
 	row := r.ticketRow
 	row.total = 0
