@@ -58,15 +58,16 @@ const (
 )
 
 // scan decodes the current row of rows: ticketColumns, and the count after
-// them when counted. A ticket's strings (and the strings of its tags) stay
-// valid after the next row; the row's Tags are nil when it has none.
-func (row *ticketRow) scan(rows pgx.Rows, counted bool) error {
-	fields := rows.FieldDescriptions()
+// them when counted. binary says whether wireBinary holds for the rows'
+// fields (the same for every row of a result). A ticket's strings (and the
+// strings of its tags) stay valid after the next row; the row's Tags are
+// nil when it has none.
+func (row *ticketRow) scan(rows pgx.Rows, counted, binary bool) error {
 	n := len(ticketColumnNames)
 	if counted {
 		n++
 	}
-	if !wireBinary(fields) {
+	if !binary {
 		if err := rows.Scan(row.scanInto()[:n]...); err != nil {
 			return err
 		}
@@ -76,7 +77,7 @@ func (row *ticketRow) scan(rows pgx.Rows, counted bool) error {
 		return nil
 	}
 	values := rows.RawValues()
-	if len(values) != n || len(fields) != n {
+	if len(values) != n {
 		return fmt.Errorf("pgstore: a ticket row has %d columns, want %d", len(values), n)
 	}
 	if err := row.decode(values); err != nil {

@@ -71,8 +71,12 @@ func (r *readTx) ticketList(size int, counted bool, q string, args ...any) (ts [
 	row := r.ticketRow
 	row.total = 0
 	out := make([]inbox.Ticket, 0, size)
+	binary, checked := false, false
 	err = r.query(q, args, func(rows pgx.Rows) error {
-		if err := row.scan(rows, counted); err != nil {
+		if !checked {
+			binary, checked = wireBinary(rows.FieldDescriptions()), true
+		}
+		if err := row.scan(rows, counted, binary); err != nil {
 			return err
 		}
 		out = append(out, row.t)
