@@ -145,7 +145,8 @@
 //   - FollowUpDue reads a partial index of the tickets whose follow_up_at is
 //     set, in (follow_up_at, number) order: O(due tickets asked for), however
 //     many tickets the inbox has. Pending is the counters' last event less
-//     the delivered mark, read with the inbox's row: no round trip.
+//     the delivered mark, read with the inbox's row: no round trip of its
+//     own in an Update, and in a View the one that starts it.
 //   - Text is UTF-8 without NUL (PostgreSQL's text); identifiers (inbox,
 //     member, view and lease IDs, customers, keys, assignees, tags, message
 //     IDs) are at most 1024 bytes, to keep index entries under PostgreSQL's
