@@ -76,13 +76,34 @@
 // triggers on tickets keep in the writing transaction: O(statuses) for My
 // inbox and Unassigned, O(statuses × assignees) for All. A count with other
 // filters (channels, tags, unread, created range) counts the matching
-// tickets through an index: O(matching tickets). In a View, Tickets sends
-// the count of a standard view with the page, so a page and its total
-// cost one round trip, and the View's end (ROLLBACK) another. The View stays
-// a REPEATABLE READ transaction: its function may read in several round
-// trips, and only a transaction keeps one snapshot across them (a batch
-// outside one runs in an implicit READ COMMITTED transaction, a snapshot per
-// statement). TestExplain checks the plans.
+// tickets through an index: O(matching tickets). TestExplain checks the
+// plans.
+//
+// A View's page is the read the store makes most, and its path is kept
+// light:
+//
+//   - In a View, Tickets of a standard view reads its count in the same
+//     statement (the sum from ticket_counts as a scalar subquery, which
+//     PostgreSQL runs once, ahead of the index scans): one statement, one
+//     snapshot, and Count then costs nothing. An empty page from the top
+//     is a count of 0; after a cursor, Count reads it.
+//   - A View reads the inbox's row (settings, counters) only when it needs
+//     it, so a page costs BEGIN with the page in one round trip and
+//     ROLLBACK in another. The View stays a REPEATABLE READ transaction:
+//     its function may read in several round trips, and only a transaction
+//     keeps one snapshot across them (a batch outside one runs in an
+//     implicit READ COMMITTED transaction, a snapshot per statement; and
+//     pgxpool drops a connection given back inside a transaction, so the
+//     ROLLBACK cannot be left for later).
+//   - Ticket rows are decoded from PostgreSQL's binary form by hand rather
+//     than through pgx's scan plans, and their strings are cut from shared
+//     4 KiB buffers (a buffer lives as long as any of its strings) rather
+//     than allocated one by one. A pool that asks for text results
+//     (QueryExecModeSimpleProtocol) gets its rows scanned by pgx.
+//   - The statements of Tickets and Count are built once per filter shape
+//     (statuses, which filters are set, order, cursor) and kept: only
+//     the values change, as arguments, and pgx's statement cache prepares
+//     each statement once per connection.
 //
 // # Schema
 //
@@ -128,7 +149,8 @@
 //   - FollowUpDue reads a partial index of the tickets whose follow_up_at is
 //     set, in (follow_up_at, number) order: O(due tickets asked for), however
 //     many tickets the inbox has. Pending is the counters' last event less
-//     the delivered mark, read with the inbox's row: no round trip.
+//     the delivered mark, read with the inbox's row: no round trip of its
+//     own in an Update, and in a View the one that starts it.
 //   - Text is UTF-8 without NUL (PostgreSQL's text); identifiers (inbox,
 //     member, view and lease IDs, customers, keys, assignees, tags, message
 //     IDs) are at most 1024 bytes, to keep index entries under PostgreSQL's

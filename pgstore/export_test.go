@@ -10,7 +10,8 @@ import (
 	"github.com/routedesk/routedesk/inbox"
 )
 
-// Explain returns the plans PostgreSQL chooses for Tickets(f) and Count(f)
+// Explain returns the plans PostgreSQL chooses for Tickets(f) in a View
+// (with the count, when the ticket_counts table answers it) and Count(f)
 // in the inbox.
 func (s *Store) Explain(ctx context.Context, id string, f inbox.Filter) (tickets, count string, err error) {
 	explain := func(q string, args []any, err error) (string, error) {
@@ -19,10 +20,10 @@ func (s *Store) Explain(ctx context.Context, id string, f inbox.Filter) (tickets
 		}
 		return s.explain(ctx, q, args...)
 	}
-	if tickets, err = explain(s.ticketsQuery(id, &f)); err != nil {
+	if tickets, err = explain(s.ticketsQuery(id, &f, countedByTable(&f))); err != nil {
 		return "", "", err
 	}
-	q, args, _, err := s.countQuery(id, &f)
+	q, args, err := s.countQuery(id, &f)
 	count, err = explain(q, args, err)
 	return tickets, count, err
 }

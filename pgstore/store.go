@@ -68,6 +68,7 @@ type Store struct {
 	schema      string // quoted
 	maxAttempts int
 	statements  sync.Map // SQL template → SQL with the schema
+	shapes      sync.Map // filterShape → SQL of Tickets or Count
 }
 
 var _ inbox.Store = (*Store)(nil)
@@ -231,7 +232,8 @@ type readTx struct {
 	emitted eventRows
 
 	row        inboxRow
-	rowPending bool // row's read is queued: call load before using row
+	rowQueued  bool // row's read was queued (or sent)
+	rowPending bool // row's read is queued, not sent: call load before using row
 	dirty      bool // row's counters changed
 	settings   *inbox.Settings
 	rotation   *assign.Rotation
@@ -267,34 +269,44 @@ type inboxRow struct {
 }
 
 // begin queues the start of the transaction, to go with its first
-// statement: BEGIN, in an Update the lock of the inbox's row (inserted if it
-// is new), and the read of that row.
+// statement: BEGIN, and in an Update the lock of the inbox's row (inserted if
+// it is new), the read of that row and of the first rotation members. A
+// View reads the inbox's row only when it needs it (see load).
 func (r *readTx) begin() {
 	if r.readOnly {
 		r.queue("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-	} else {
-		r.queue("BEGIN ISOLATION LEVEL READ COMMITTED")
-		// ON CONFLICT DO UPDATE locks the row it finds even when its WHERE
-		// leaves it unchanged. The lock is FOR UPDATE: the Updates of the
-		// inbox wait for it in turn.
-		r.queue(r.s.sql(`INSERT INTO {s}.inboxes (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET id = excluded.id WHERE false`), r.inbox)
+		return
 	}
+	r.queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	// ON CONFLICT DO UPDATE locks the row it finds even when its WHERE
+	// leaves it unchanged. The lock is FOR UPDATE: the Updates of the
+	// inbox wait for it in turn.
+	r.queue(r.s.sql(`INSERT INTO {s}.inboxes (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET id = excluded.id WHERE false`), r.inbox)
+	r.queueRow()
+	r.prefetched = []assign.Member{}
+	r.queueQuery(r.s.sql(selectRotation+` LIMIT `+strconv.Itoa(rotationPrefetch+1)), []any{r.inbox}, collectRotation(&r.prefetched))
+}
+
+// queueRow queues the read of the inbox's row.
+func (r *readTx) queueRow() {
 	x := &r.row
 	r.queueQuery(r.s.sql(`SELECT c.inbox IS NOT NULL, coalesce(c.last_ticket, 0), coalesce(c.last_event, 0), coalesce(c.delivered, 0),
 		coalesce(c.rotation_seq, 0), i.settings, i.office_hours FROM {s}.inboxes AS i LEFT JOIN {s}.counters AS c ON c.inbox = i.id WHERE i.id = $1`),
 		[]any{r.inbox}, func(rows pgx.Rows) error {
 			return rows.Scan(&x.counted, &x.lastTicket, &x.lastEvent, &x.delivered, &x.rotationSeq, &x.settings, &x.officeHours)
 		})
-	if !r.readOnly {
-		r.prefetched = []assign.Member{}
-		r.queueQuery(r.s.sql(selectRotation+` LIMIT `+strconv.Itoa(rotationPrefetch+1)), []any{r.inbox}, collectRotation(&r.prefetched))
-	}
-	r.rowPending = true
+	r.rowQueued, r.rowPending = true, true
 }
 
 // load makes sure the inbox's row was read, sending what is queued if need
 // be.
 func (r *readTx) load() error {
+	if !r.rowQueued {
+		if err := r.usable(); err != nil {
+			return err
+		}
+		r.queueRow()
+	}
 	if !r.rowPending {
 		return r.usable()
 	}

@@ -10,11 +10,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
-	"github.com/routedesk/routedesk/status"
 )
 
 // identity is what fixes a ticket at creation: the indexes file it under
@@ -61,77 +59,41 @@ func params(from, to int) string {
 	return b.String()
 }
 
-// ticketRow is where a transaction scans the rows of ticketColumns: dest
-// points into t, so that scanning a row allocates only its strings and tags.
-type ticketRow struct {
-	t    inbox.Ticket
-	dest []any
-}
-
-func newTicketRow() *ticketRow {
-	row := new(ticketRow)
-	t := &row.t
-	row.dest = []any{&t.Number, (*kindText)(&t.Channel), &t.Customer, &t.Key, &t.Subject, (*statusText)(&t.Status), &t.Assignee, &t.Tags,
-		&t.Unread, scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt),
-		scanTime(&t.ClosedAt), scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt),
-		scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt), &t.NewReplies}
-	return row
-}
-
-// kindText and statusText scan a ticket's channel and status from their
-// text without making a string of it.
-type (
-	kindText   channel.Kind
-	statusText status.Status
-)
-
-// ScanBytes implements pgtype.BytesScanner.
-func (k *kindText) ScanBytes(b []byte) error {
-	if err := (*channel.Kind)(k).UnmarshalText(b); err != nil {
-		return &Error{Op: "decode a stored ticket", Err: err}
-	}
-	return nil
-}
-
-// ScanBytes implements pgtype.BytesScanner.
-func (s *statusText) ScanBytes(b []byte) error {
-	if err := (*status.Status)(s).UnmarshalText(b); err != nil {
-		return &Error{Op: "decode a stored ticket", Err: err}
-	}
-	return nil
-}
-
 // ticketList runs a query of ticketColumns and returns its rows; size is
-// how many the caller expects at most. An Update remembers each ticket's
-// identity, for PutTicket.
-func (r *readTx) ticketList(size int, q string, args ...any) ([]inbox.Ticket, error) {
+// how many the caller expects at most. When counted, the query has a count
+// after the ticket's columns, the same in every row: ticketList returns it
+// (0 when there are no rows). An Update remembers each ticket's identity,
+// for PutTicket.
+func (r *readTx) ticketList(size int, counted bool, q string, args ...any) (ts []inbox.Ticket, total int64, err error) {
 	if r.ticketRow == nil {
-		r.ticketRow = newTicketRow()
+		r.ticketRow = new(ticketRow)
 	}
+	row := r.ticketRow
+	row.total = 0
 	out := make([]inbox.Ticket, 0, size)
-	err := r.query(q, args, func(rows pgx.Rows) error {
-		if err := rows.Scan(r.ticketRow.dest...); err != nil {
+	binary, checked := false, false
+	err = r.query(q, args, func(rows pgx.Rows) error {
+		if !checked {
+			binary, checked = wireBinary(rows.FieldDescriptions()), true
+		}
+		if err := row.scan(rows, counted, binary); err != nil {
 			return err
 		}
-		t := r.ticketRow.t
-		if len(t.Tags) == 0 {
-			t.Tags = nil
-		}
-		out = append(out, t)
+		out = append(out, row.t)
 		if !r.readOnly {
 			if r.tickets == nil {
 				r.tickets = make(map[int64]identity)
 			}
-			r.tickets[t.Number] = identityOf(&t)
+			r.tickets[row.t.Number] = identityOf(&row.t)
 		}
 		return nil
 	})
-	return out, err
+	return out, row.total, err
 }
 
 // Ticket implements [inbox.ReadTx].
 func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
-	ts, err := r.ticketList(1, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
+	ts, _, err := r.ticketList(1, false, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND number = $2`), r.inbox, number)
 	return first(ts, err, "ticket", number)
 }
 
@@ -140,7 +102,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 	if key == "" {
 		return inbox.Ticket{}, notFound(kind.String()+" ticket with key", strconv.Quote(key))
 	}
-	ts, err := r.ticketList(1, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
+	ts, _, err := r.ticketList(1, false, r.s.sql(`SELECT `+ticketColumns+` FROM {s}.tickets
 		WHERE inbox = $1 AND channel = $2 AND key = $3 AND key <> '' ORDER BY number DESC LIMIT 1`), r.inbox, kind.String(), key)
 	if err == nil && len(ts) == 0 && kind == channel.SMS {
 		r.missing(uniqueKey{smsKey, kind, key})
@@ -305,75 +267,27 @@ func (r *readTx) due(q string, now time.Time, limit int) ([]int64, error) {
 // status asked for, each reading no further than the page (the other
 // filters are checked on the way), merged by the order: O(statuses × page)
 // when most tickets of a status pass the other filters. In a View, the
-// count of a standard view goes with the page (see [readTx.Count]).
+// count of a standard view comes in the same statement (see
+// [readTx.Count]).
 func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
-	q, args, err := r.s.ticketsQuery(r.inbox, &f)
+	// Only a View reads the count with the page: nothing it reads can
+	// change between its Tickets and its Count.
+	counted := r.readOnly && countedByTable(&f)
+	q, args, err := r.s.ticketsQuery(r.inbox, &f, counted)
 	if err != nil {
 		return nil, err
 	}
-	if r.readOnly {
-		r.prefetchCount(&f)
-	}
-	return r.ticketList(min(f.Limit, inbox.MaxPageSize+1), q, args...)
-}
-
-// ticketsQuery returns the statement of Tickets(f) in an inbox, and its
-// arguments.
-func (s *Store) ticketsQuery(id string, f *inbox.Filter) (string, []any, error) {
-	if f.Limit <= 0 {
-		return "", nil, invalid("Filter.Limit", fmt.Sprintf("%d; give at least 1", f.Limit))
-	}
-	statuses, err := checkFilter(f)
-	if err != nil {
-		return "", nil, err
-	}
-	order := `active_at DESC, number DESC`
-	if f.Order == inbox.OldestFirst {
-		order = `number`
-	}
-	args := []any{id, int64(f.Limit)}
-	where := conditions(f, &args)
-	if f.After != nil {
-		if f.Order == inbox.OldestFirst {
-			where += fmt.Sprintf(` AND number > $%d`, len(args)+1)
-			args = append(args, f.After.Number)
-		} else {
-			at, number := after(f.After)
-			where += fmt.Sprintf(` AND (active_at, number) < ($%d, $%d)`, len(args)+1, len(args)+2)
-			args = append(args, at, number)
+	ts, total, err := r.ticketList(min(f.Limit, inbox.MaxPageSize+1), counted, q, args...)
+	// An empty page from the top is a count of 0; after a cursor, it says
+	// nothing of the count.
+	if err == nil && counted && (len(ts) > 0 || f.After == nil) {
+		q, args, err := r.s.countQuery(r.inbox, &f)
+		if err != nil {
+			return nil, err
 		}
+		r.counted = &prefetched{q: q, args: args, n: int(total)}
 	}
-	var q strings.Builder
-	if len(statuses) > 1 {
-		q.WriteString(`SELECT * FROM (`)
-	}
-	for i, st := range statuses {
-		if i > 0 {
-			q.WriteString(` UNION ALL `)
-		}
-		fmt.Fprintf(&q, `(SELECT `+ticketColumns+` FROM {s}.tickets WHERE inbox = $1 AND status = '%s'%s ORDER BY %s LIMIT $2)`, st, where, order)
-	}
-	if len(statuses) > 1 {
-		fmt.Fprintf(&q, `) AS page ORDER BY %s LIMIT $2`, order)
-	}
-	return s.sql(q.String()), args, nil
-}
-
-// after returns the keyset bound (time, number) of a LatestActivity cursor:
-// a kept ticket comes after p exactly when (active_at, number) < the bound.
-func after(p *inbox.Position) (any, int64) {
-	at := upTo(p.At)
-	switch {
-	case at.InfinityModifier == pgtype.Finite && !p.At.Truncate(time.Microsecond).Equal(p.At):
-		// Between two microseconds: the tickets at the one before are all
-		// after p.
-		return at, math.MaxInt64
-	case at.InfinityModifier != pgtype.Finite && !p.At.IsZero():
-		// Before or after every kept time but the zero time, which is
-		// -infinity itself and comes after p.
-		return at, math.MaxInt64
-	}
-	return at, p.Number
+	return ts, err
 }
 
 // Count implements [inbox.ReadTx]. The count of a standard view (statuses
@@ -382,7 +296,7 @@ func after(p *inbox.Position) (any, int64) {
 // assignee and status for All. Other filters count the matching tickets.
 // A count that Tickets read with the page in a View costs nothing more.
 func (r *readTx) Count(f inbox.Filter) (int, error) {
-	q, args, _, err := r.s.countQuery(r.inbox, &f)
+	q, args, err := r.s.countQuery(r.inbox, &f)
 	if err != nil {
 		return 0, err
 	}
@@ -399,96 +313,4 @@ type prefetched struct {
 	q    string
 	args []any
 	n    int
-}
-
-// prefetchCount queues Count(f) to go with the page, if the ticket_counts
-// table answers it: then a page and its total cost one round trip, and the
-// total a few rows. Only a View does it: nothing it reads can change between
-// its Tickets and its Count.
-func (r *readTx) prefetchCount(f *inbox.Filter) {
-	q, args, fromCounts, err := r.s.countQuery(r.inbox, f)
-	if err != nil || !fromCounts {
-		return
-	}
-	c := &prefetched{q: q, args: args}
-	r.queueQuery(q, args, func(rows pgx.Rows) error { return rows.Scan(&c.n) })
-	r.counted = c
-}
-
-// countQuery returns the statement of Count(f) in an inbox and its
-// arguments, and whether it reads the ticket_counts table.
-func (s *Store) countQuery(id string, f *inbox.Filter) (q string, args []any, fromCounts bool, err error) {
-	statuses, err := checkFilter(f)
-	if err != nil {
-		return "", nil, false, err
-	}
-	args = []any{id, statuses}
-	where := conditions(f, &args)
-	// ticket_counts answers when the filters other than the assignee add
-	// no condition.
-	rest := *f
-	rest.Assignee = nil
-	if conditions(&rest, new([]any)) == "" {
-		return s.sql(`SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status = ANY($2)` + where), args, true, nil
-	}
-	return s.sql(`SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status = ANY($2)` + where), args, false, nil
-}
-
-// checkFilter checks what Tickets and Count check, and returns the names of
-// the statuses asked for, each once.
-func checkFilter(f *inbox.Filter) ([]string, error) {
-	if len(f.Statuses) == 0 {
-		return nil, invalid("Filter.Statuses", "none")
-	}
-	var names []string
-	for _, s := range f.Statuses {
-		if !s.Valid() {
-			return nil, invalid("Filter.Statuses", s.String())
-		}
-		if !slices.Contains(names, s.String()) {
-			names = append(names, s.String())
-		}
-	}
-	for _, k := range f.Channels {
-		if !k.Valid() {
-			return nil, invalid("Filter.Channels", k.String())
-		}
-	}
-	if f.Order > inbox.OldestFirst {
-		return nil, invalid("Filter.Order", f.Order.String())
-	}
-	return names, nil
-}
-
-// conditions returns the SQL conditions of f's filters other than statuses,
-// the cursor and the limit, appending their arguments to args.
-func conditions(f *inbox.Filter, args *[]any) string {
-	var b strings.Builder
-	arg := func(v any) int {
-		*args = append(*args, v)
-		return len(*args)
-	}
-	if f.Assignee != nil {
-		fmt.Fprintf(&b, ` AND assignee = $%d`, arg(*f.Assignee))
-	}
-	if len(f.Channels) > 0 {
-		kinds := make([]string, len(f.Channels))
-		for i, k := range f.Channels {
-			kinds[i] = k.String()
-		}
-		fmt.Fprintf(&b, ` AND channel = ANY($%d)`, arg(kinds))
-	}
-	if len(f.Tags) > 0 {
-		fmt.Fprintf(&b, ` AND tags @> $%d`, arg(f.Tags))
-	}
-	if f.UnreadOnly {
-		b.WriteString(` AND unread`)
-	}
-	if !f.CreatedFrom.IsZero() {
-		fmt.Fprintf(&b, ` AND created_at >= $%d`, arg(from(f.CreatedFrom)))
-	}
-	if !f.CreatedTo.IsZero() {
-		fmt.Fprintf(&b, ` AND created_at < $%d`, arg(from(f.CreatedTo)))
-	}
-	return b.String()
 }
