@@ -276,13 +276,16 @@ func customer(tx ReadTx, key string) (Customer, error) {
 
 // scheduleFollowUp sets when t's follow-up email is due: more than the
 // configured delay after the latest agent reply, while the web chat visitor
-// is away and has not written since, and no follow-up has covered that reply
-// yet. Otherwise no follow-up is due.
+// is away and there are agent replies since their latest message and the
+// latest follow-up (NewReplies). Otherwise no follow-up is due.
+//
+// Whether a reply came after a message or a follow-up goes by the order the
+// transactions committed in, which NewReplies counts, never by comparing
+// their times: two replicas' clocks may give equal or out-of-order times, and
+// an Update reads the clock before it waits for the inbox's other Updates.
 func scheduleFollowUp(t *Ticket, s Settings) {
 	t.FollowUpAt = time.Time{}
-	// A reply in the same microsecond as the visitor's message answers it.
-	if !s.FollowUp.On || t.Channel != channel.WebChat || !t.CustomerAway || t.LastReplyAt.IsZero() ||
-		t.LastReplyAt.Before(t.LastCustomerAt) || !t.LastReplyAt.After(t.FollowedUpAt) {
+	if !s.FollowUp.On || t.Channel != channel.WebChat || !t.CustomerAway || t.NewReplies == 0 {
 		return
 	}
 	// "More than" the delay: the first instant a store can keep after it.
@@ -350,7 +353,7 @@ func followUps(tx Tx, now time.Time) (int, error) {
 				return 0, err
 			}
 		}
-		t.FollowedUpAt = now
+		t.FollowedUpAt, t.NewReplies = now, 0
 		if err := putTicket(tx, old, t); err != nil {
 			return 0, err
 		}
@@ -361,27 +364,28 @@ func followUps(tx Tx, now time.Time) (int, error) {
 	return len(due), nil
 }
 
-// missed returns the agent replies of t the visitor has not seen: those
-// after their latest message and after the previous follow-up, oldest
-// first.
+// missed returns the agent replies of t the visitor has not seen: the
+// latest t.NewReplies, those after their latest message and after the
+// previous follow-up, oldest first.
 func missed(tx ReadTx, t Ticket) ([]Message, error) {
 	var out []Message
-	for before := int(^uint(0) >> 1); ; {
+	for before := int(^uint(0) >> 1); len(out) < t.NewReplies; {
 		ms, err := tx.Messages(t.Number, before, ThreadPageSize)
-		if err != nil || len(ms) == 0 {
-			return out, err
+		if err != nil {
+			return nil, err
+		}
+		if len(ms) == 0 {
+			break
 		}
 		for _, m := range ms {
-			if m.Direction == Inbound || !m.At.After(t.FollowedUpAt) {
-				slices.Reverse(out)
-				return out, nil
-			}
-			if !m.Automatic {
+			if m.Direction == Outbound && !m.Automatic && len(out) < t.NewReplies {
 				out = append(out, m)
 			}
 		}
 		before = ms[len(ms)-1].Index
 	}
+	slices.Reverse(out)
+	return out, nil
 }
 
 // RecordSent records a campaign or flow text the host sent to a customer

@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -366,5 +367,79 @@ func TestNotifierDownForAnHourLosesNothing(t *testing.T) {
 	}
 	if p, _ := f.ib.Pending(f.ctx); p != 0 {
 		t.Errorf("%d still pending", p)
+	}
+}
+
+// TestFollowUpGoesByOrder runs the follow-up's rules over replicas whose
+// clocks disagree: each step is taken by a replica whose clock is skew
+// away from the test's, so a transaction committed after another may carry
+// an equal or an earlier time. A reply is answered by the visitor's
+// messages after it, and covered by the follow-ups after it, whatever the
+// times say.
+func TestFollowUpGoesByOrder(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		op   string // write, reply, away, tick; each tick first moves the clock 4 minutes on
+		skew time.Duration
+	}
+	const ms = time.Millisecond
+	for _, tc := range []struct {
+		name  string
+		steps []step
+		want  [][]string // the replies each follow-up carries
+	}{
+		{"a reply in the same microsecond before the visitor's message",
+			[]step{{"reply", 0}, {"write", 0}, {"away", 0}, {"tick", 0}}, nil},
+		{"a reply timed after the visitor's message, before it",
+			[]step{{"reply", ms}, {"write", 0}, {"away", 0}, {"tick", 0}}, nil},
+		{"a reply in the same microsecond after the visitor's message",
+			[]step{{"write", 0}, {"reply", 0}, {"away", 0}, {"tick", 0}}, [][]string{{"reply 1"}}},
+		{"a reply timed before the visitor's message, after it",
+			[]step{{"write", ms}, {"reply", 0}, {"away", 0}, {"tick", 0}}, [][]string{{"reply 1"}}},
+		{"a reply in the same microsecond after a follow-up",
+			[]step{{"reply", 0}, {"away", 0}, {"tick", 0}, {"reply", 0}, {"tick", 0}}, [][]string{{"reply 1"}, {"reply 2"}}},
+		{"a reply timed before a follow-up, after it",
+			[]step{{"reply", 0}, {"away", 0}, {"tick", 0}, {"reply", -ms}, {"tick", 0}}, [][]string{{"reply 1"}, {"reply 2"}}},
+		{"a reply timed after the follow-up was due, before it: one burst",
+			[]step{{"reply", 0}, {"away", 0}, {"reply", 4*time.Minute + ms}, {"tick", 0}, {"tick", 0}}, [][]string{{"reply 1", "reply 2"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			support := "help@acme.example"
+			f.settings(inbox.SettingsPatch{SupportEmail: &support, FollowUp: &inbox.FollowUp{On: true}})
+			n := f.receive(webChatWithEmail("c1", "ann@example.com", "hi")).Ticket
+			replies := 0
+			for _, s := range tc.steps {
+				if s.op == "tick" {
+					f.clock.Add(4 * time.Minute)
+				}
+				ib := f.open("shop", inbox.WithClock(&testClock{t: f.clock.Now().Add(s.skew)}))
+				switch s.op {
+				case "write":
+					_, err := ib.Receive(f.ctx, webChatWithEmail("c1", "ann@example.com", "thanks"))
+					f.must(err)
+				case "reply":
+					replies++
+					_, err := ib.Reply(f.ctx, f.owner, n, fmt.Sprint("reply ", replies), channel.Consent{})
+					f.must(err)
+				case "away":
+					f.must(ib.SetVisitorOnline(f.ctx, "c1", false))
+				case "tick":
+					f.must(ib.Tick(f.ctx))
+				}
+			}
+			var got [][]string
+			for _, e := range f.events(inbox.FollowUpSent) {
+				var bodies []string
+				for _, m := range e.Messages {
+					bodies = append(bodies, m.Body)
+				}
+				got = append(got, bodies)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("follow-ups (-want +got)\n%s", diff)
+			}
+		})
 	}
 }

@@ -48,8 +48,10 @@
 //     It answers only customers without SMS consent unless told to answer
 //     everyone; the host says a text's consent in channel.SMSFields.Consent.
 //   - A web chat follow-up email covers one burst of agent replies: those
-//     after the visitor's latest message and after the previous follow-up.
-//     It is due when more than the delay (3 minutes by default) has passed
+//     after the visitor's latest message and after the previous follow-up,
+//     in the order the transactions committed (Ticket.NewReplies counts
+//     them), whatever their times say: replicas' clocks may disagree. It is
+//     due when more than the delay (3 minutes by default) has passed
 //     since the burst's last reply while the visitor is away
 //     ([Inbox.SetVisitorOnline]); the visitor writing or coming back cancels
 //     it. The visitor's address comes from channel.WebChatFields.Email.

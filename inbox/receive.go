@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/routedesk/routedesk/assign"
@@ -82,7 +83,7 @@ func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, err
 				}
 			}
 		}
-		t.Unread, t.ActiveAt, t.LastCustomerAt = true, now, now
+		t.Unread, t.ActiveAt, t.LastCustomerAt, t.NewReplies = true, now, now, 0
 		if t.Channel == channel.WebChat { // the visitor is back: no follow-up
 			t.CustomerAway, t.FollowUpAt = false, time.Time{}
 		}
@@ -165,6 +166,7 @@ func (ib *Inbox) Reply(ctx context.Context, a Actor, ticket int64, body string, 
 		}
 		old := t
 		t.ActiveAt, t.LastReplyAt = now, now
+		t.NewReplies = min(t.NewReplies+1, math.MaxInt32)
 		if t.FirstResponseAt.IsZero() {
 			t.FirstResponseAt = now
 		}

@@ -51,6 +51,10 @@ type Ticket struct {
 	// What the automations keep (see Settings).
 	LastCustomerAt time.Time `json:"last_customer_at,omitzero"` // the customer's latest message
 	LastReplyAt    time.Time `json:"last_reply_at,omitzero"`    // an agent's latest reply
+	// NewReplies counts the agent replies since the customer's latest
+	// message and the latest follow-up email: those the next web chat
+	// follow-up carries. From 0 to math.MaxInt32.
+	NewReplies int `json:"new_replies,omitempty"`
 	// CustomerAway is set while the web chat visitor is offline
 	// ([Inbox.SetVisitorOnline]).
 	CustomerAway bool `json:"customer_away,omitempty"`

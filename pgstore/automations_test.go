@@ -2,7 +2,9 @@ package pgstore_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/pgstore"
 )
 
 // stepClock is an inbox.Clock that the test moves.
@@ -154,5 +157,101 @@ func TestAutomations(t *testing.T) {
 	}
 	if c := got.Customers[1]; c.Email != "v1@example.com" {
 		t.Errorf("the web chat visitor's email is %q", c.Email)
+	}
+}
+
+// TestMigrateNewReplies fills a schema at version 4 by SQL with web chat
+// threads and migrates it: 0005 counts each ticket's new replies by the old
+// rule (agents' replies after the latest inbound message, timed after the
+// latest follow-up), and the inbox then follows up with those replies.
+func TestMigrateNewReplies(t *testing.T) {
+	t.Parallel()
+	p := testPool(t)
+	ctx := context.Background()
+	schema := fmt.Sprint(schemaPrefix, "from_v4")
+	// Ticket n's thread is threads[n-1]: i inbound, r an agent's reply, a an
+	// automatic reply, each a minute after the one before from 09:00; ticket
+	// 3 was followed up at 09:02.
+	threads := []string{"irr", "iar", "irrr", "ri", "i", "rir"}
+	var rows []string
+	for n, thread := range threads {
+		followedUp := "NULL"
+		if n+1 == 3 {
+			followedUp = "'2025-03-03 09:02Z'"
+		}
+		rows = append(rows, fmt.Sprintf(`INSERT INTO tickets (inbox, number, channel, customer, key, subject, status, assignee, tags, unread,
+			created_at, active_at, last_reply_at, customer_away, followed_up_at) VALUES ('a', %d, 'webchat', 'webchat:v%[1]d', 'c%[1]d', '', 'open', '', '{}', false,
+			'2025-03-03 09:00Z', '2025-03-03 09:00Z', '2025-03-03 09:00Z', true, %s)`, n+1, followedUp))
+		for i, c := range thread {
+			direction, automatic := 2, c == 'a'
+			if c == 'i' {
+				direction = 1
+			}
+			rows = append(rows, fmt.Sprintf(`INSERT INTO messages VALUES ('a', %[1]d, %[2]d, 'webchat', %[3]d, 'x', '', '%[4]c', '2025-03-03 09:00Z'::timestamptz + interval '%[2]d minutes', %[5]t)`,
+				n+1, i, direction, c, automatic))
+		}
+	}
+	schemaAt(t, schema, 4, `INSERT INTO inboxes (id) VALUES ('a');
+		INSERT INTO counters VALUES ('a', 6, 0, 0, 0);
+		INSERT INTO customers VALUES ('a', 'webchat:v1', 'v1@example.com', NULL, '[]');`+strings.Join(rows, ";\n"))
+	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
+		t.Fatalf("Migrate from version 4: %v", err)
+	}
+	s, err := pgstore.New(p, pgstore.WithSchema(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	err = s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		for n := range threads {
+			tk, err := tx.Ticket(int64(n + 1))
+			if err != nil {
+				return err
+			}
+			got = append(got, tk.NewReplies)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]int{2, 1, 1, 0, 0, 1}, got); d != "" {
+		t.Errorf("new replies after 0005 (-want +got):\n%s", d)
+	}
+	// Ticket 1's visitor goes away again: the follow-up carries its two
+	// replies.
+	clock := &stepClock{now: time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)}
+	ib, err := inbox.New(s, "a", inbox.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	support := "help@shop.example"
+	if _, err := ib.UpdateSettings(ctx, inbox.Actor{ID: "o", Role: inbox.Owner}, inbox.SettingsPatch{SupportEmail: &support, FollowUp: &inbox.FollowUp{On: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ib.SetVisitorOnline(ctx, "c1", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := ib.SetVisitorOnline(ctx, "c1", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := ib.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	err = s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		h, err := tx.History(1)
+		for _, e := range h {
+			for _, m := range e.Messages {
+				bodies = append(bodies, fmt.Sprint(m.Index, m.Body))
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"1r", "2r"}, bodies); d != "" {
+		t.Errorf("the follow-up's replies after 0005 (-want +got):\n%s", d)
 	}
 }

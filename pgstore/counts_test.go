@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync/atomic"
 	"testing"
 
@@ -153,30 +152,13 @@ func TestTicketCountsMigrate(t *testing.T) {
 	ctx := context.Background()
 	schema := fmt.Sprint(schemaPrefix, "from_v2")
 	q := pgx.Identifier{schema}.Sanitize()
-	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+q+` CASCADE`) })
-	var v2 string
-	for _, name := range []string{"0001_init.sql", "0002_automations.sql"} {
-		text, err := fs.ReadFile(pgstore.Migrations, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v2 += string(text) + ";\n"
-	}
 	insert := func(from, to int) string {
 		return fmt.Sprintf(`INSERT INTO `+q+`.tickets (inbox, number, channel, customer, key, subject, status, assignee, tags, unread, created_at, active_at)
 			SELECT i, n, 'email', 'c', '', '', (ARRAY['open', 'snoozed', 'closed'])[n %% 3 + 1], (ARRAY['', 'a', 'b', 'c'])[n %% 4 + 1],
 				'{}', false, '2025-01-01', '2025-01-01'
 			FROM generate_series(%d, %d) AS n, (VALUES ('x'), ('y')) AS t (i)`, from, to)
 	}
-	err := pgx.BeginFunc(ctx, p, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `CREATE SCHEMA `+q+`; SET LOCAL search_path TO `+q+`;`+v2+`
-			CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
-			INSERT INTO migrations (version, name) VALUES (1, 'init'), (2, 'automations');`+insert(1, 100))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	schemaAt(t, schema, 2, insert(1, 100))
 	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
 		t.Fatalf("Migrate from version 2: %v", err)
 	}

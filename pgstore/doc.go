@@ -121,8 +121,12 @@
 // wait while the index reads the table once. Rows made before it read with
 // the new fields zero. 0003_ticket_counts adds the view counts, their
 // triggers, and a count of the tickets already kept (writes to tickets wait
-// while it reads the table once). Hosts
-// with their own migration tool apply the files of [Migrations] instead.
+// while it reads the table once). 0004_event_times adds the events' type
+// and time as generated columns and their index (rewriting the events
+// table). 0005_new_replies adds the tickets' count of the replies a web chat
+// follow-up carries (inbox.Ticket.NewReplies), filled from the threads of
+// the tickets that have such replies. Hosts with their own migration tool
+// apply the files of [Migrations] instead.
 // Every row carries its inbox's ID, the first column of every key;
 // identifiers compare byte by byte (COLLATE "C"), as Go compares strings.
 //

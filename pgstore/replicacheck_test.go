@@ -605,31 +605,20 @@ func elapsed(last, at time.Time, d time.Duration) bool { return last.IsZero() ||
 
 // chatState is what the follow-up email depends on in a web chat ticket,
 // as the outbox tells it: the times of the latest agent reply, customer
-// message and follow-up, and the agent replies since the customer's
-// latest message, oldest first.
+// message and follow-up, and the agent replies after the customer's latest
+// message and the latest follow-up, oldest first. "After" is the outbox's
+// order, the order the transactions committed in: their times may say
+// otherwise, since an Update reads the clock before it waits for the
+// inbox's lock (and replicas' clocks differ).
 type chatState struct {
 	lastReply, lastCustomer, followedUp time.Time
 	replies                             []inbox.Message
 }
 
 // owed reports whether the ticket owes the visitor a follow-up by the
-// inbox's rules, but for their presence and the delay: there is an agent
-// reply, not older than the visitor's latest message and newer than the
-// previous follow-up.
-func (c chatState) owed() bool {
-	return !c.lastReply.IsZero() && !c.lastReply.Before(c.lastCustomer) && c.lastReply.After(c.followedUp)
-}
-
-// missed returns the replies a follow-up carries: those since the
-// visitor's latest message that are newer than the previous follow-up.
-func (c chatState) missed() []inbox.Message {
-	var out []inbox.Message
-	for i := len(c.replies) - 1; i >= 0 && c.replies[i].At.After(c.followedUp); i-- {
-		out = append(out, c.replies[i])
-	}
-	slices.Reverse(out)
-	return out
-}
+// inbox's rules, but for their presence and the delay: an agent replied
+// after the visitor's latest message and the previous follow-up.
+func (c chatState) owed() bool { return len(c.replies) > 0 }
 
 // checkAutomations replays the main inbox's outbox in seq order against a
 // model of its automations and checks:
@@ -639,10 +628,10 @@ func (c chatState) missed() []inbox.Message {
 //     when the customer's previous one is at least the cool-down older: none
 //     missing, none twice, no other notification or auto-reply;
 //   - each follow-up email (sent or skipped) is for a web chat ticket whose
-//     follow-up was due: an agent reply more than the delay before, not
-//     older than the visitor's latest message, with an agent reply between
-//     it and the ticket's previous follow-up (one per burst), and the
-//     visitor away as far as their logged calls and the logged Ticks tell;
+//     follow-up was due: agent replies after the visitor's latest message
+//     and the ticket's previous follow-up in the outbox's order (one email
+//     per burst), the latest more than the delay before, and the visitor
+//     away as far as their logged calls and the logged Ticks tell;
 //     it carries the replies the visitor missed, from the support address
 //     to the one the visitor gave, or is skipped when they gave none;
 //   - after the last Tick no follow-up is scheduled, and every ticket whose
@@ -695,7 +684,7 @@ func (r *replicaRun) checkAutomations(main, twin inboxState, recs []record, kill
 			stats.followUps += boolInt(e.Type == inbox.FollowUpSent)
 			stats.skipped += boolInt(e.Type == inbox.FollowUpSkipped)
 			r.checkFollowUp(e, tk, *c, v, recs, killed)
-			c.followedUp = e.At
+			c.followedUp, c.replies = e.At, nil
 		}
 	}
 	for _, e := range main.events {
@@ -790,7 +779,7 @@ func (r *replicaRun) checkFollowUp(e inbox.Event, tk inbox.Ticket, c chatState, 
 	}
 	want := inbox.Event{Seq: e.Seq, Inbox: e.Inbox, Type: inbox.FollowUpSkipped, At: e.At, Ticket: tk.Number}
 	if email := v.email[tk.Key]; email != "" {
-		want.Type, want.EmailFrom, want.EmailTo, want.Messages = inbox.FollowUpSent, supportEmail, email, c.missed()
+		want.Type, want.EmailFrom, want.EmailTo, want.Messages = inbox.FollowUpSent, supportEmail, email, c.replies
 	}
 	if d := cmp.Diff(want, e); d != "" {
 		r.t.Errorf("seq %d: follow-up of ticket %d (-want +got):\n%s", e.Seq, tk.Number, d)

@@ -160,6 +160,38 @@ func TestMigrationsByHand(t *testing.T) {
 	}
 }
 
+// schemaAt makes the schema named name as Migrate leaves it at the given
+// version, for a test of the upgrade from there: it applies the first
+// version files of Migrations and records them in the migrations table,
+// then runs fill (SQL that names no schema) in it. It returns the name
+// quoted; the schema is dropped when the test ends.
+func schemaAt(t *testing.T, name string, version int, fill string) string {
+	t.Helper()
+	p := testPool(t)
+	q := pgx.Identifier{name}.Sanitize()
+	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+q+` CASCADE`) })
+	files, err := fs.Glob(pgstore.Migrations, "*.sql") // in version order
+	if err != nil || len(files) < version {
+		t.Fatalf("Migrations holds %v (%v), not version %d", files, err, version)
+	}
+	sql := `CREATE SCHEMA ` + q + `; SET LOCAL search_path TO ` + q + `;
+		CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());`
+	for i, f := range files[:version] {
+		text, err := fs.ReadFile(pgstore.Migrations, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sql += string(text) + fmt.Sprintf(";\nINSERT INTO migrations (version, name) VALUES (%d, '%s');\n", i+1, strings.TrimSuffix(f[5:], ".sql"))
+	}
+	if err := pgx.BeginFunc(context.Background(), p, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), sql+fill)
+		return err
+	}); err != nil {
+		t.Fatalf("schema at version %d: %v", version, err)
+	}
+	return q
+}
+
 // TestMigrateFromVersion1 upgrades a schema that a host migrated to version
 // 1 and filled before the automations: its rows read with the automations'
 // fields zero, and take the new ones.
@@ -168,25 +200,11 @@ func TestMigrateFromVersion1(t *testing.T) {
 	p := testPool(t)
 	ctx := context.Background()
 	schema := fmt.Sprint("from_v1_", time.Now().UnixNano())
-	t.Cleanup(func() { _, _ = p.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`) })
-	v1, err := fs.ReadFile(pgstore.Migrations, "0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = pgx.BeginFunc(ctx, p, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `CREATE SCHEMA `+schema+`; SET LOCAL search_path TO `+schema+`;`+string(v1)+`;
-			CREATE TABLE migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
-			INSERT INTO migrations (version, name) VALUES (1, 'init');
-			INSERT INTO inboxes (id) VALUES ('a');
-			INSERT INTO counters VALUES ('a', 1, 0, 0, 0);
-			INSERT INTO tickets VALUES ('a', 1, 'sms', 'sms:+15550001', '+15550001', '', 'open', '', '{}', true,
-				'2025-03-03 09:00Z', '2025-03-03 09:00Z', NULL, NULL, NULL);
-			INSERT INTO messages VALUES ('a', 1, 0, 'sms', 1, 'sms:+15550001', 'SM1', 'hi', '2025-03-03 09:00Z', false)`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	schemaAt(t, schema, 1, `INSERT INTO inboxes (id) VALUES ('a');
+		INSERT INTO counters VALUES ('a', 1, 0, 0, 0);
+		INSERT INTO tickets VALUES ('a', 1, 'sms', 'sms:+15550001', '+15550001', '', 'open', '', '{}', true,
+			'2025-03-03 09:00Z', '2025-03-03 09:00Z', NULL, NULL, NULL);
+		INSERT INTO messages VALUES ('a', 1, 0, 'sms', 1, 'sms:+15550001', 'SM1', 'hi', '2025-03-03 09:00Z', false)`)
 	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
 		t.Fatalf("Migrate from version 1: %v", err)
 	}
@@ -658,12 +676,22 @@ func TestRetryAfterDeadlock(t *testing.T) {
 			if _, err := other.Exec(ctx, `UPDATE `+q+`.tickets SET subject = 'other' WHERE inbox = 'a' AND number = 1`); err != nil {
 				t.Fatal(err)
 			}
-			// The Update holds the inbox and waits for ticket 1.
+			// The Update holds the inbox and waits for ticket 1. Its second
+			// run waits until the other transaction has the inbox's row:
+			// a waiter woken by the first run's abort takes the row only
+			// once its backend runs again, and a second run sent meanwhile
+			// (a millisecond later, at most) would lock the row first and
+			// make the same deadlock again, which PostgreSQL may break by
+			// aborting the other transaction. Nothing is sent before fn's
+			// first statement, so waiting at its start sends nothing.
 			var runs atomic.Int32
+			otherLocked := make(chan struct{})
 			done := make(chan error, 1)
 			go func() {
 				done <- s.Update(ctx, "a", func(tx inbox.Tx) error {
-					runs.Add(1)
+					if runs.Add(1) > 1 {
+						<-otherLocked
+					}
 					tk := ticket(channel.Email, "")
 					tk.Number, tk.Subject = 1, "store"
 					if err := tx.PutTicket(tk); err != nil {
@@ -681,7 +709,9 @@ func TestRetryAfterDeadlock(t *testing.T) {
 			// looks for a deadlock once it has waited deadlock_timeout (1 s),
 			// and the gap keeps a busy machine from reversing the order.
 			time.Sleep(300 * time.Millisecond)
-			if _, err := other.Exec(ctx, `SELECT 1 FROM `+q+`.inboxes WHERE id = 'a' FOR UPDATE`); err != nil {
+			_, err = other.Exec(ctx, `SELECT 1 FROM `+q+`.inboxes WHERE id = 'a' FOR UPDATE`)
+			close(otherLocked)
+			if err != nil {
 				t.Fatalf("the other transaction: %v", err)
 			}
 			if err := other.Commit(ctx); err != nil {

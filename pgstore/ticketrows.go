@@ -37,7 +37,7 @@ func (row *ticketRow) scanInto() []any {
 		row.dest = []any{&t.Number, (*kindText)(&t.Channel), &t.Customer, &t.Key, &t.Subject, (*statusText)(&t.Status), &t.Assignee, &t.Tags,
 			&t.Unread, scanTime(&t.CreatedAt), scanTime(&t.ActiveAt), scanTime(&t.SnoozedUntil), scanTime(&t.FirstResponseAt),
 			scanTime(&t.ClosedAt), scanTime(&t.LastCustomerAt), scanTime(&t.LastReplyAt), &t.CustomerAway, scanTime(&t.FollowUpAt),
-			scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt), &row.total}
+			scanTime(&t.FollowedUpAt), scanTime(&t.NotifiedAt), &t.NewReplies, &row.total}
 	}
 	return row.dest
 }
@@ -53,8 +53,9 @@ const (
 	colAssignee
 	colTags
 	colUnread
-	colCreatedAt    // the first of the times, which run to the last column but for colCustomerAway
+	colCreatedAt    // the first of the times, which run to colNewReplies but for colCustomerAway
 	colCustomerAway = colCreatedAt + 7
+	colNewReplies   = colCreatedAt + 11
 )
 
 // scan decodes the current row of rows: ticketColumns, and the count after
@@ -138,7 +139,9 @@ func (row *ticketRow) decode(v [][]byte) error {
 			}
 		}
 	}
-	return nil
+	newReplies, err := decodeInt4(v[colNewReplies])
+	t.NewReplies = int(newReplies)
+	return err
 }
 
 // The binary forms of PostgreSQL's types, as its send functions write them.
@@ -148,6 +151,13 @@ func decodeInt8(b []byte) (int64, error) {
 		return 0, fmt.Errorf("a bigint of %d bytes", len(b))
 	}
 	return int64(binary.BigEndian.Uint64(b)), nil
+}
+
+func decodeInt4(b []byte) (int32, error) {
+	if len(b) != 4 {
+		return 0, fmt.Errorf("an integer of %d bytes", len(b))
+	}
+	return int32(binary.BigEndian.Uint32(b)), nil
 }
 
 func decodeBool(b []byte) (bool, error) {

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -136,6 +137,7 @@ func ticketGen() *rapid.Generator[inbox.Ticket] {
 			SnoozedUntil: at.Draw(t, "snoozed"), FirstResponseAt: at.Draw(t, "first response"), ClosedAt: at.Draw(t, "closed"),
 			LastCustomerAt: at.Draw(t, "last customer"), LastReplyAt: at.Draw(t, "last reply"), CustomerAway: rapid.Bool().Draw(t, "away"),
 			FollowUpAt: at.Draw(t, "follow-up"), FollowedUpAt: at.Draw(t, "followed up"), NotifiedAt: at.Draw(t, "notified"),
+			NewReplies: rapid.IntRange(0, math.MaxInt32).Draw(t, "new replies"),
 		}
 	})
 }

@@ -29,7 +29,7 @@ func identityOf(t *inbox.Ticket) identity { return identity{t.Channel, t.Custome
 // order of ticketArgs: the first four fix its identity.
 var ticketColumnNames = []string{"number", "channel", "customer", "key", "subject", "status", "assignee", "tags", "unread",
 	"created_at", "active_at", "snoozed_until", "first_response_at", "closed_at",
-	"last_customer_at", "last_reply_at", "customer_away", "follow_up_at", "followed_up_at", "notified_at"}
+	"last_customer_at", "last_reply_at", "customer_away", "follow_up_at", "followed_up_at", "notified_at", "new_replies"}
 
 // The statements of tickets, from ticketColumnNames: insertTicket takes the
 // inbox and ticketArgs, as does updateTicket, which finds the ticket by its
@@ -128,6 +128,8 @@ func checkTicket(t *inbox.Ticket) error {
 		return invalid("Ticket.Channel", t.Channel.String())
 	case !t.Status.Valid():
 		return invalid("Ticket.Status", t.Status.String())
+	case t.NewReplies < 0 || t.NewReplies > math.MaxInt32:
+		return invalid("Ticket.NewReplies", fmt.Sprintf("%d is outside 0 to %d", t.NewReplies, math.MaxInt32))
 	}
 	err := firstError(checkKey("Ticket.Customer", t.Customer), checkKey("Ticket.Key", t.Key), checkKey("Ticket.Assignee", t.Assignee),
 		checkText("Ticket.Subject", t.Subject), checkTime("Ticket.CreatedAt", t.CreatedAt), checkTime("Ticket.ActiveAt", t.ActiveAt),
@@ -151,7 +153,7 @@ func ticketArgs(t *inbox.Ticket) []any {
 	return []any{t.Channel.String(), t.Customer, t.Key, t.Subject, t.Status.String(), t.Assignee, tags, t.Unread,
 		keptTime(t.CreatedAt), keptTime(t.ActiveAt), optionalTime(t.SnoozedUntil), optionalTime(t.FirstResponseAt), optionalTime(t.ClosedAt),
 		optionalTime(t.LastCustomerAt), optionalTime(t.LastReplyAt), t.CustomerAway, optionalTime(t.FollowUpAt), optionalTime(t.FollowedUpAt),
-		optionalTime(t.NotifiedAt)}
+		optionalTime(t.NotifiedAt), t.NewReplies}
 }
 
 // CreateTicket implements [inbox.Tx]. An SMS ticket with a key is inserted

@@ -178,6 +178,7 @@ func story(t *testing.T, h *host) {
 	view.ID = id
 	h.want(t, "GET", "/views", "ali/support", "", http.StatusOK, []inbox.SavedView{view})
 	text.Assignee, text.ActiveAt, text.FirstResponseAt, text.LastReplyAt = "ali", t0.Add(11*time.Minute), t0.Add(11*time.Minute), t0.Add(11*time.Minute)
+	text.NewReplies = 1
 	h.want(t, "GET", "/views/"+id+"/tickets", "ali/support", "", http.StatusOK, inbox.Page{Tickets: []inbox.Ticket{text}, Total: 1})
 	h.want(t, "GET", "/views/"+id+"/tickets", "bo/support", "", http.StatusNotFound,
 		problem{Code: "not_found", Error: `saved view "` + id + `": inbox: not found`})

@@ -29,6 +29,7 @@ type ticket struct {
 	customerCount           uint32 // on the customer's newest ticket: the customer's tickets
 	lastMessage             uint32 // number of the thread's last message; 0 if none
 	messageCount            uint32
+	newReplies              uint32
 	channel                 channel.Kind
 	status                  status.Status
 	unread, away            bool
@@ -43,10 +44,14 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	if !t.Status.Valid() {
 		return ticket{}, invalid("Ticket.Status", fmt.Sprintf("%v is not a status", t.Status))
 	}
+	if t.NewReplies < 0 || t.NewReplies > math.MaxInt32 {
+		return ticket{}, invalid("Ticket.NewReplies", fmt.Sprintf("%d is outside 0 to %d", t.NewReplies, math.MaxInt32))
+	}
 	r := ticket{
 		tags:     d.tagSets.id(tagKey(t.Tags), slices.Clip(slices.Clone(t.Tags))),
 		assignee: d.assignees.id(t.Assignee, t.Assignee),
 		channel:  t.Channel, status: t.Status, unread: t.Unread, away: t.CustomerAway,
+		newReplies: uint32(t.NewReplies),
 	}
 	var err error
 	keep := func(field string, t time.Time) int64 {
@@ -121,7 +126,7 @@ func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
 	out.CreatedAt, out.ActiveAt, out.SnoozedUntil = decodeTime(t.created), decodeTime(t.active), decodeTime(t.snoozed)
 	out.FirstResponseAt, out.ClosedAt = decodeTime(t.responded), decodeTime(t.closed)
 	out.LastCustomerAt, out.LastReplyAt = decodeTime(t.lastCustomer), decodeTime(t.lastReply)
-	out.CustomerAway, out.FollowUpAt = t.away, decodeTime(t.followUp)
+	out.CustomerAway, out.FollowUpAt, out.NewReplies = t.away, decodeTime(t.followUp), int(t.newReplies)
 	out.FollowedUpAt, out.NotifiedAt = decodeTime(t.followedUp), decodeTime(t.notified)
 }
 

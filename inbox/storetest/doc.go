@@ -43,8 +43,8 @@
 //   - CreateTicket ignores Ticket.Number; PutTicket finds the ticket by it.
 //     A ticket's Channel, Customer and Key are fixed at creation (they are
 //     what the indexes file it under): PutTicket refuses to change them with
-//     [inbox.ErrInvalid]. Status and Channel must be valid values
-//     ([inbox.ErrInvalid] otherwise).
+//     [inbox.ErrInvalid]. Status and Channel must be valid values, and
+//     NewReplies from 0 to math.MaxInt32 ([inbox.ErrInvalid] otherwise).
 //   - An empty Ticket.Key is not indexed: TicketByKey with an empty key is
 //     [inbox.ErrNotFound], and empty SMS keys never conflict. Likewise an
 //     empty Message.ID is not indexed and never conflicts. Message IDs are

@@ -29,7 +29,7 @@ func fullTicket() inbox.Ticket {
 		Number: 99, Channel: channel.Email, Customer: "email:ana@example.com", Subject: "Refund",
 		Status: status.Snoozed, Assignee: "ann", Tags: []string{"billing", "vip"}, Unread: true,
 		CreatedAt: at(1), ActiveAt: at(2), SnoozedUntil: at(60), FirstResponseAt: at(3), ClosedAt: at(4),
-		LastCustomerAt: at(5), LastReplyAt: at(6), CustomerAway: true, FollowUpAt: at(7), FollowedUpAt: at(8), NotifiedAt: at(9),
+		LastCustomerAt: at(5), LastReplyAt: at(6), NewReplies: 2, CustomerAway: true, FollowUpAt: at(7), FollowedUpAt: at(8), NotifiedAt: at(9),
 	}
 }
 
@@ -88,7 +88,7 @@ func testPutTicket(t *testing.T, s inbox.Store) {
 	tk := create(t, s, acme, newTicket(channel.Email, "email:a@example.com", "", 0), newTicket(channel.SMS, "sms:+1", "+1", 1))[0]
 	tk.Subject, tk.Status, tk.Assignee, tk.Tags, tk.Unread = "Re: order", status.Closed, "bob", []string{"bug"}, false
 	tk.CreatedAt, tk.ActiveAt, tk.FirstResponseAt, tk.ClosedAt = at(-5), at(10), at(9), at(11)
-	tk.LastCustomerAt, tk.LastReplyAt, tk.CustomerAway = at(8), at(9), true
+	tk.LastCustomerAt, tk.LastReplyAt, tk.NewReplies, tk.CustomerAway = at(8), at(9), math.MaxInt32, true
 	tk.FollowUpAt, tk.FollowedUpAt, tk.NotifiedAt = at(12), at(7), at(8)
 	update(t, s, acme, func(tx inbox.Tx) {
 		ok(t, tx.PutTicket(tk))
@@ -100,8 +100,8 @@ func testPutTicket(t *testing.T, s inbox.Store) {
 			t.Fatalf("PutTicket of 1 changed ticket 2: %+v", other)
 		}
 	})
-	// Zero times and false stay so.
-	tk.FirstResponseAt, tk.ClosedAt, tk.LastCustomerAt, tk.LastReplyAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	// Zero times, 0 and false stay so.
+	tk.FirstResponseAt, tk.ClosedAt, tk.LastCustomerAt, tk.LastReplyAt, tk.NewReplies = time.Time{}, time.Time{}, time.Time{}, time.Time{}, 0
 	tk.CustomerAway, tk.FollowUpAt, tk.FollowedUpAt, tk.NotifiedAt = false, time.Time{}, time.Time{}, time.Time{}
 	update(t, s, acme, func(tx inbox.Tx) { ok(t, tx.PutTicket(tk)) })
 	view(t, s, acme, func(tx inbox.ReadTx) { diff(t, "Ticket with its times cleared", tk, try(tx.Ticket(1)).must(t)) })
@@ -124,11 +124,13 @@ func testPutKeepsIdentity(t *testing.T, s inbox.Store) {
 func testTicketInvalid(t *testing.T, s inbox.Store) {
 	good := create(t, s, acme, newTicket(channel.WebChat, "webchat:v1", "c1", 0))[0]
 	for name, bad := range map[string]func(*inbox.Ticket){
-		"zero status":   func(x *inbox.Ticket) { x.Status = 0 },
-		"status 9":      func(x *inbox.Ticket) { x.Status = 9 },
-		"zero channel":  func(x *inbox.Ticket) { x.Channel = 0 },
-		"channel 9":     func(x *inbox.Ticket) { x.Channel = 9 },
-		"channel empty": func(x *inbox.Ticket) { x.Channel, x.Key = 0, "" },
+		"zero status":             func(x *inbox.Ticket) { x.Status = 0 },
+		"status 9":                func(x *inbox.Ticket) { x.Status = 9 },
+		"zero channel":            func(x *inbox.Ticket) { x.Channel = 0 },
+		"channel 9":               func(x *inbox.Ticket) { x.Channel = 9 },
+		"channel empty":           func(x *inbox.Ticket) { x.Channel, x.Key = 0, "" },
+		"new replies -1":          func(x *inbox.Ticket) { x.NewReplies = -1 },
+		"new replies above int32": func(x *inbox.Ticket) { x.NewReplies = math.MaxInt32 + 1 },
 	} {
 		tk := good
 		bad(&tk)
