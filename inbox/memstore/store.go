@@ -55,12 +55,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 	defer func() {
 		tx.d = nil
 		if !committed {
-			for i := len(d.undo) - 1; i >= 0; i-- {
-				d.revert(&d.undo[i])
-			}
+			d.rollback()
 		}
-		clear(d.undo)
-		d.undo = d.undo[:0]
+		d.undo.reset()
 	}()
 	if err := fn(tx); err != nil {
 		return err
@@ -135,8 +132,8 @@ type data struct {
 	leases     map[string]lease
 	delivered  int64
 
-	undo    []undoStep // the open transaction's undo log
-	scratch []byte     // where Emit encodes
+	undo    undoLog // the open transaction's
+	scratch []byte  // where Emit encodes
 }
 
 // threadKey is a key unique within a channel: a ticket's Key or a message's ID.
