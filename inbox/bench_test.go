@@ -94,7 +94,7 @@ func buildBenchInbox(b *testing.B, r rung) *benchInbox {
 	// quadratic over 100,000 agents.
 	err = store.Update(ctx, "bench", func(tx inbox.Tx) error {
 		for i := range bi.agents {
-			m := inbox.Member{ID: fmt.Sprintf("agent-%06d", i), Role: inbox.Support, Joined: uint64(i + 1)}
+			m := inbox.Member{ID: agentIDs()[i], Role: inbox.Support, Joined: uint64(i + 1)}
 			if r.onlinePct > 0 && i%(100/r.onlinePct) == 0 {
 				m.Presence = assign.Online
 			}
@@ -132,6 +132,18 @@ func buildBenchInbox(b *testing.B, r rung) *benchInbox {
 // and stay below twice the rung's.
 func (bi *benchInbox) roomy(r rung) bool { return bi.tickets+chatBatch <= 2*r.tickets }
 
+// maxAgents is the largest team of the ladder.
+const maxAgents = 100_000
+
+// agentIDs are the IDs of the largest team, made once.
+var agentIDs = sync.OnceValue(func() []string {
+	ids := make([]string, maxAgents)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("agent-%06d", i)
+	}
+	return ids
+})
+
 // receive receives the messages, each of which must open a ticket.
 func (bi *benchInbox) receive(b *testing.B, ins []channel.Inbound) {
 	for i := range ins {
@@ -166,7 +178,7 @@ func newChats(ins []channel.Inbound, n int) []channel.Inbound {
 var receiveRungs = []rung{
 	{10_000, 10, 10}, {10_000, 10, 100},
 	{10_000, 1000, 10}, {10_000, 1000, 100},
-	{10_000, 100_000, 10}, {10_000, 100_000, 100},
+	{10_000, maxAgents, 10}, {10_000, maxAgents, 100},
 	{1_000_000, 1000, 10},
 }
 

@@ -58,8 +58,16 @@ func (d *data) rollback() {
 	}
 }
 
+// keptSteps is the most steps whose room the log keeps after a transaction:
+// a rare big one (a bulk import) must not hold its log's memory for good.
+const keptSteps = 1 << 12
+
 // reset empties the log for the next transaction.
 func (u *undoLog) reset() {
+	if cap(u.steps) > keptSteps {
+		*u = undoLog{}
+		return
+	}
 	clear(u.steps) // drops the closures
 	clear(u.customers)
 	clear(u.members)
