@@ -115,7 +115,7 @@ type data struct {
 	tickets    chunks[ticket]      // ticket n at index n-1
 	byThread   refIndex[threadKey] // (channel, Key) → newest ticket
 	byCustomer refIndex[string]    // Customer → newest ticket
-	lists      map[listKey]*list   // the view indexes
+	lists      viewLists           // the view indexes
 	snoozes    dueList             // snoozed tickets by (SnoozedUntil, Number)
 	followUps  dueList             // tickets with a follow-up due by (FollowUpAt, Number)
 	messages   chunks[message]     // message n at index n-1, in insertion order
@@ -143,7 +143,7 @@ type threadKey struct {
 }
 
 func newData(id string, seed maphash.Seed) *data {
-	d := &data{id: id, lists: make(map[listKey]*list)}
+	d := &data{id: id}
 	hashThread := func(k threadKey) uint64 { return maphash.String(seed, k.key) ^ uint64(k.kind)*0x9e3779b97f4a7c15 }
 	d.byThread = refIndex[threadKey]{
 		keyOf: func(n uint32) threadKey {
