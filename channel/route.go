@@ -173,7 +173,6 @@ func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 	if known == nil {
 		return Decision{}, fieldError("Lookup", "nil")
 	}
-	o := configure(opts)
 	if key := in.MessageKey(); key != "" {
 		t, found, err := known.Message(in.Kind, key)
 		if err != nil {
@@ -185,7 +184,7 @@ func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 	}
 	switch in.Kind {
 	case SMS:
-		if word, class, ok := o.keywords.Match(in.Body); ok {
+		if word, class, ok := configure(opts).keywords.Match(in.Body); ok {
 			return Decision{Action: Keyword, Keyword: word, KeywordClass: class}, nil
 		}
 		return byThread(&in, known)

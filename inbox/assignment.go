@@ -158,7 +158,7 @@ func addLoad(tx Tx, member string, delta int) error {
 
 // roundRobin asks round robin for a new ticket's assignee and, when one is
 // chosen, records the choice and gives them t. It returns the decision.
-func roundRobin(tx Tx, t *Ticket, s Settings, now time.Time) (*assign.Decision, error) {
+func roundRobin(tx Tx, t *Ticket, s *Settings, now time.Time) (*assign.Decision, error) {
 	rot, err := tx.Rotation()
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func assignWaiting(tx Tx, s Settings, now time.Time) error {
 		}
 		for _, t := range waiting {
 			given := t
-			d, err := roundRobin(tx, &given, s, now)
+			d, err := roundRobin(tx, &given, &s, now)
 			if err != nil || d.Agent == "" {
 				return err
 			}

@@ -184,7 +184,7 @@ type automated struct {
 // existing ticket t (not yet saved): SMS attribution, the SMS
 // auto-responder and new-SMS notifications, the web chat auto-replies and
 // the visitor's email. It changes t, m and the customer's record.
-func automate(tx Tx, s Settings, in channel.Inbound, isNew bool, t *Ticket, m *Message, now time.Time) (automated, error) {
+func automate(tx Tx, s *Settings, in *channel.Inbound, isNew bool, t *Ticket, m *Message, now time.Time) (automated, error) {
 	var a automated
 	switch in.Kind {
 	case channel.SMS:
@@ -204,7 +204,7 @@ func automate(tx Tx, s Settings, in channel.Inbound, isNew bool, t *Ticket, m *M
 		r := s.SMSAutoReply
 		consented := in.SMS.Consent.SMSMarketing || in.SMS.Consent.SMSTransactional
 		if r.On && (r.Everyone || !consented) && elapsed(c.AutoRepliedAt, now, or(r.Cooldown, DefaultSMSCooldown)) {
-			a.reply, c.AutoRepliedAt, changed = RenderTemplate(r.Template, s), now, true
+			a.reply, c.AutoRepliedAt, changed = RenderTemplate(r.Template, *s), now, true
 		}
 		if changed {
 			if err := tx.PutCustomer(c); err != nil {
@@ -233,17 +233,18 @@ func automate(tx Tx, s Settings, in channel.Inbound, isNew bool, t *Ticket, m *M
 				msg = s.WebChatAutoReply.InHours
 			}
 			if msg != "" {
-				a.reply = RenderTemplate(msg, s)
+				a.reply = RenderTemplate(msg, *s)
 			}
 		}
 	}
 	return a, nil
 }
 
-// emit records what automate decided, once message m is filed in ticket t.
-func (a automated) emit(tx Tx, s Settings, t Ticket, m Message, now time.Time) error {
+// emit records what automate decided, once message m is filed in ticket
+// number of channel kind.
+func (a automated) emit(tx Tx, s *Settings, number int64, kind channel.Kind, m *Message, now time.Time) error {
 	if a.notify {
-		e := Event{Type: SMSNotification, At: now, Ticket: t.Number, Message: &m, Recipients: s.SMSNotify.Recipients}
+		e := Event{Type: SMSNotification, At: now, Ticket: number, Message: m, Recipients: s.SMSNotify.Recipients}
 		if _, err := tx.Emit(e); err != nil {
 			return err
 		}
@@ -251,11 +252,11 @@ func (a automated) emit(tx Tx, s Settings, t Ticket, m Message, now time.Time) e
 	if a.reply == "" {
 		return nil
 	}
-	reply, err := tx.AddMessage(t.Channel, Message{Ticket: t.Number, Direction: Outbound, Body: a.reply, At: now, Automatic: true})
+	reply, err := tx.AddMessage(kind, Message{Ticket: number, Direction: Outbound, Body: a.reply, At: now, Automatic: true})
 	if err != nil {
 		return err
 	}
-	_, err = tx.Emit(Event{Type: ReplySent, At: now, Ticket: t.Number, Message: &reply})
+	_, err = tx.Emit(Event{Type: ReplySent, At: now, Ticket: number, Message: &reply})
 	return err
 }
 

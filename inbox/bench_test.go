@@ -2,9 +2,13 @@ package inbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,98 +18,249 @@ import (
 	"github.com/routedesk/routedesk/inbox/memstore"
 )
 
-// benchInbox is an inbox over memstore holding a number of web chat
-// tickets, with round robin on and ten agents online. Building the 1M one
-// takes seconds, so each size is built once per process.
+// rung is one step of the benchmarks' size ladder: an inbox holding tickets
+// web chat tickets, with a team of agents of whom onlinePct percent are
+// online (0: nobody, so every ticket waits in Unassigned). Round robin is on.
+type rung struct {
+	tickets, agents, onlinePct int
+}
+
+func (r rung) String() string {
+	return fmt.Sprintf("tickets=%s/agents=%d/online=%d%%", count(r.tickets), r.agents, r.onlinePct)
+}
+
+// count writes 10000 as 10k and 1000000 as 1M.
+func count(n int) string {
+	switch {
+	case n >= 1e6 && n%1e6 == 0:
+		return strconv.Itoa(n/1e6) + "M"
+	case n >= 1e3 && n%1e3 == 0:
+		return strconv.Itoa(n/1e3) + "k"
+	}
+	return strconv.Itoa(n)
+}
+
+// benchInbox is the inbox of a rung over memstore.
 type benchInbox struct {
-	ib    *inbox.Inbox
-	clock *testClock
-	agent inbox.Actor
-	// bytesPerTicket is the heap growth while receiving the tickets,
-	// divided by their number, bodies excluded.
-	bytesPerTicket float64
+	ib      *inbox.Inbox
+	agents  []inbox.Actor
+	tickets int // how many it holds now
+	// bytesPerTicket is the heap the tickets took, after a GC, divided by
+	// their number, bodies excluded; heap is the heap the whole inbox took.
+	bytesPerTicket, heap float64
 }
 
 var (
 	benchMu      sync.Mutex
-	benchInboxes = map[int]*benchInbox{}
+	benchInboxes = map[rung]*benchInbox{}
 )
 
-func heapAlloc() uint64 {
+// getBenchInbox returns the inbox of rung r, built once per process: make
+// test runs every benchmark once, and a 1M inbox takes seconds to build.
+// The benchmarks add tickets to it; once it has no room for another
+// chatBatch tickets below twice its rung's, it is built afresh, so that a
+// rung keeps its size.
+func getBenchInbox(b *testing.B, r rung) *benchInbox {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if bi := benchInboxes[r]; bi != nil && bi.roomy(r) {
+		return bi
+	}
+	delete(benchInboxes, r) // the old one may go before the new one is built
+	bi := buildBenchInbox(b, r)
+	benchInboxes[r] = bi
+	return bi
+}
+
+func heapAlloc() float64 {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
+	return float64(m.HeapAlloc)
 }
 
-func getBenchInbox(b *testing.B, tickets int) *benchInbox {
-	benchMu.Lock()
-	defer benchMu.Unlock()
-	if bi := benchInboxes[tickets]; bi != nil {
-		return bi
-	}
+func buildBenchInbox(b *testing.B, r rung) *benchInbox {
+	began := time.Now()
 	ctx := context.Background()
-	clk := &testClock{t: start}
 	before := heapAlloc()
-	ib, err := inbox.New(memstore.New(), "bench", inbox.WithClock(clk))
+	store := memstore.New()
+	ib, err := inbox.New(store, "bench", inbox.WithClock(&testClock{t: start}))
 	if err != nil {
 		b.Fatal(err)
 	}
-	owner := inbox.Actor{ID: "a0", Role: inbox.Owner}
-	for i := range 10 {
-		a := inbox.Actor{ID: fmt.Sprintf("a%d", i), Role: inbox.Support}
-		if err := ib.PutMember(ctx, inbox.Member{ID: a.ID, Role: a.Role}); err != nil {
-			b.Fatal(err)
-		}
-		if err := ib.SetPresence(ctx, a, a.ID, assign.Online); err != nil {
+	bi := &benchInbox{ib: ib, agents: make([]inbox.Actor, r.agents)}
+	// The team, as PutMember and SetPresence leave it, a thousand members
+	// per transaction: PutMember reads every member to number the new one,
+	// which is quadratic over 100,000 agents.
+	for first := 0; first < r.agents; first += 1000 {
+		err = store.Update(ctx, "bench", func(tx inbox.Tx) error {
+			for i := first; i < min(r.agents, first+1000); i++ {
+				m := inbox.Member{ID: agentIDs()[i], Role: inbox.Support, Joined: uint64(i + 1)}
+				if r.onlinePct > 0 && i%(100/r.onlinePct) == 0 {
+					m.Presence = assign.Online
+				}
+				bi.agents[i] = inbox.Actor{ID: m.ID, Role: m.Role}
+				if err := tx.PutMember(m); err != nil {
+					return err
+				}
+				if err := tx.PutRotationMember(assign.Member{ID: m.ID, Joined: m.Joined, Presence: m.Presence}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
 	on := true
-	if _, err := ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{RoundRobin: &on}); err != nil {
+	if _, err := ib.UpdateSettings(ctx, inbox.Actor{ID: "owner", Role: inbox.Owner}, inbox.SettingsPatch{RoundRobin: &on}); err != nil {
 		b.Fatal(err)
 	}
-	const body = "hello"
-	in := channel.Inbound{Kind: channel.WebChat, Body: body, WebChat: channel.WebChatFields{Visitor: "v"}}
-	for i := range tickets {
-		in.WebChat.Conversation = fmt.Sprintf("c%d", i)
-		if _, err := ib.Receive(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-		clk.Add(time.Millisecond)
+	team := heapAlloc()
+	var ins []channel.Inbound
+	for bi.tickets < r.tickets {
+		ins = newChats(ins[:0], min(chatBatch, r.tickets-bi.tickets))
+		bi.receive(b, ins)
 	}
-	bi := &benchInbox{ib: ib, clock: clk, agent: inbox.Actor{ID: "a1", Role: inbox.Support}}
-	bi.bytesPerTicket = (float64(heapAlloc()) - float64(before) - float64(tickets*len(body))) / float64(tickets)
-	benchInboxes[tickets] = bi
+	after := heapAlloc()
+	bi.bytesPerTicket = (after - team - float64(r.tickets*len(chatBody))) / float64(r.tickets)
+	bi.heap = after - before
+	b.Logf("%v built in %v", r, time.Since(began).Round(time.Millisecond))
 	return bi
 }
 
-var benchSizes = []struct {
-	name    string
-	tickets int
-}{{"tickets=10k", 10_000}, {"tickets=1M", 1_000_000}}
+// roomy reports whether bi, of rung r, can take another chatBatch tickets
+// and stay below twice the rung's.
+func (bi *benchInbox) roomy(r rung) bool { return bi.tickets+chatBatch <= 2*r.tickets }
 
-// BenchmarkReceive measures a new web chat ticket with round-robin
-// assignment, in an inbox that already holds 10k or 1M tickets.
+// maxAgents is the largest team of the ladder.
+const maxAgents = 100_000
+
+// agentIDs are the IDs of the largest team, made once.
+var agentIDs = sync.OnceValue(func() []string {
+	ids := make([]string, maxAgents)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("agent-%06d", i)
+	}
+	return ids
+})
+
+// receive receives the messages, each of which must open a ticket.
+func (bi *benchInbox) receive(b *testing.B, ins []channel.Inbound) {
+	for i := range ins {
+		got, err := bi.ib.Receive(context.Background(), ins[i])
+		if err != nil || got.Action != channel.New {
+			b.Fatal(got, err)
+		}
+	}
+	bi.tickets += len(ins)
+}
+
+const (
+	chatBody  = "hello"
+	chatBatch = 10_000 // how many chats newChats makes at a time
+)
+
+// chats numbers the benchmarks' web chats, which are all distinct.
+var chats atomic.Int64
+
+// newChats appends n first messages of new web chats by new visitors.
+func newChats(ins []channel.Inbound, n int) []channel.Inbound {
+	for range n {
+		c := strconv.FormatInt(chats.Add(1), 10)
+		ins = append(ins, channel.Inbound{Kind: channel.WebChat, Body: chatBody,
+			WebChat: channel.WebChatFields{Visitor: "v" + c, Conversation: "c" + c}})
+	}
+	return ins
+}
+
+// receiveRungs are BenchmarkReceive's rungs: every team at 10k tickets, and
+// the usual one at 1M.
+var receiveRungs = []rung{
+	{10_000, 10, 10}, {10_000, 10, 100},
+	{10_000, 1000, 10}, {10_000, 1000, 100},
+	{10_000, maxAgents, 10}, {10_000, maxAgents, 100},
+	{1_000_000, 1000, 10},
+}
+
+// BenchmarkReceive measures the first message of a new web chat from a new
+// visitor: a new ticket, given by round robin to the next online agent.
+// It reports the heap the inbox took after it was built (MB) and per
+// ticket (bodies excluded).
 func BenchmarkReceive(b *testing.B) {
-	for _, size := range benchSizes {
-		b.Run(size.name, func(b *testing.B) {
-			bi := getBenchInbox(b, size.tickets)
-			ctx := context.Background()
-			ins := make([]channel.Inbound, b.N)
-			for i := range ins {
-				ins[i] = channel.Inbound{Kind: channel.WebChat, Body: "hello",
-					WebChat: channel.WebChatFields{Visitor: "v", Conversation: fmt.Sprintf("bench-%d", msgSeq.Add(1))}}
-			}
+	for _, r := range receiveRungs {
+		b.Run(r.String(), func(b *testing.B) {
+			bi := getBenchInbox(b, r)
+			var ins []channel.Inbound
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := range b.N {
-				r, err := bi.ib.Receive(ctx, ins[i])
-				if err != nil || r.Action != channel.New {
-					b.Fatal(r, err)
+				if i%chatBatch == 0 { // new chats, and a fresh inbox when this one doubled
+					b.StopTimer()
+					bi = getBenchInbox(b, r)
+					ins = newChats(ins[:0], chatBatch)
+					b.StartTimer()
 				}
+				got, err := bi.ib.Receive(context.Background(), ins[i%chatBatch])
+				if err != nil || got.Action != channel.New || got.Decision == nil || (got.Decision.Agent == "") != (r.onlinePct == 0) {
+					b.Fatal(got, err)
+				}
+				bi.tickets++
 			}
 			b.ReportMetric(bi.bytesPerTicket, "bytes/ticket")
+			b.ReportMetric(bi.heap/1e6, "MB-heap")
+		})
+	}
+}
+
+// BenchmarkClaim has agents race for the tickets waiting in Unassigned:
+// many goroutines (8 per CPU), each an agent, read the first page of
+// Unassigned (10 tickets), pick one at random and claim it; a ticket
+// another agent took first is a conflict. A claimed ticket is given back
+// (Unassign) so that the race never runs dry: an op is a page, a claim and,
+// for a won claim, a give-back. It reports the won claims per second and
+// the conflicts per won claim. A claim reads and writes one ticket and the
+// heads of two lists, so it is run at 10k tickets only: a second 1M inbox
+// would double the time make test spends building them.
+func BenchmarkClaim(b *testing.B) {
+	for _, r := range []rung{{10_000, 1000, 0}} {
+		b.Run(r.String(), func(b *testing.B) {
+			bi := getBenchInbox(b, r)
+			var agent, claims, conflicts atomic.Int64
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				a := bi.agents[int(agent.Add(1))%len(bi.agents)]
+				rng := rand.New(rand.NewPCG(uint64(agent.Load()), 1))
+				for pb.Next() {
+					p, err := bi.ib.Tickets(ctx, a, inbox.Query{View: inbox.Unassigned, Limit: 10})
+					if err != nil || len(p.Tickets) == 0 {
+						b.Error(len(p.Tickets), err)
+						return
+					}
+					n := p.Tickets[rng.IntN(len(p.Tickets))].Number
+					var taken *inbox.AssignedError
+					switch err := bi.ib.Claim(ctx, a, n); {
+					case err == nil:
+						claims.Add(1)
+						err = bi.ib.Unassign(ctx, a, n)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					case errors.As(err, &taken):
+						conflicts.Add(1)
+					default:
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(claims.Load())/b.Elapsed().Seconds(), "claims/s")
+			b.ReportMetric(float64(conflicts.Load())/float64(max(1, claims.Load())), "conflicts/claim")
 		})
 	}
 }

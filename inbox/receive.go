@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/routedesk/routedesk/assign"
@@ -41,78 +42,109 @@ type Received struct {
 // Unassigned. The automations the settings turn on run in the same
 // transaction (see Settings). Receive is a host call: it takes no Actor.
 func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, error) {
-	var r Received
-	err := ib.update(ctx, func(tx Tx, now time.Time) error {
-		d, err := channel.Route(in, lookup{tx}, ib.route...)
-		if err != nil {
-			return err
-		}
-		customer := in.CustomerKey()
-		r = Received{Action: d.Action, Ticket: d.Ticket.Number, Keyword: d.Keyword, KeywordClass: d.KeywordClass, Auto: d.Auto}
-		m := Message{Direction: Inbound, Author: customer, ID: in.MessageKey(), Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto}
-		switch d.Action {
-		case channel.Keyword:
-			_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: &m})
-			return err
-		case channel.Duplicate, channel.Drop:
-			return nil
-		}
-		s, err := settings(tx)
-		if err != nil {
-			return err
-		}
-		var t, old Ticket
-		if d.Action == channel.New {
-			t = Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject, Status: status.Open, CreatedAt: now}
-			if s.RoundRobin {
-				if r.Decision, err = roundRobin(tx, &t, s, now); err != nil {
-					return err
-				}
-			}
-		} else {
-			if t, err = tx.Ticket(d.Ticket.Number); err != nil {
-				return err
-			}
-			old = t
-			if ev, ok := d.Event(); ok {
-				if t, err = transition(t, ev, now); err != nil {
-					return err
-				}
-				if _, err := tx.Emit(Event{Type: StatusChanged, At: now, Ticket: t.Number, From: old.Status, To: t.Status, Status: ev}); err != nil {
-					return err
-				}
-			}
-		}
-		t.Unread, t.ActiveAt, t.LastCustomerAt, t.NewReplies = true, now, now, 0
-		if t.Channel == channel.WebChat { // the visitor is back: no follow-up
-			t.CustomerAway, t.FollowUpAt = false, time.Time{}
-		}
-		auto, err := automate(tx, s, in, d.Action == channel.New, &t, &m, now)
-		if err != nil {
-			return err
-		}
-		if d.Action == channel.New {
-			if t, err = create(tx, t, r.Decision); err != nil {
-				return err
-			}
-		} else if err := putTicket(tx, old, t); err != nil {
-			return err
-		}
-		r.Ticket, m.Ticket = t.Number, t.Number
-		if m, err = tx.AddMessage(in.Kind, m); err != nil {
-			return err
-		}
-		if _, err := tx.Emit(Event{Type: MessageReceived, At: now, Ticket: t.Number, Message: &m}); err != nil {
-			return err
-		}
-		if d.Action == channel.New && t.Assignee != "" {
-			if _, err := tx.Emit(Event{Type: TicketAssigned, At: now, Ticket: t.Number, Assignee: t.Assignee, Decision: r.Decision}); err != nil {
-				return err
-			}
-		}
-		return auto.emit(tx, s, t, m, now)
-	})
+	rc := receipts.Get().(*receipt)
+	rc.ib, rc.in = ib, in
+	err := ib.store.Update(ctx, ib.id, rc.run)
+	r := rc.r
+	*rc = receipt{run: rc.run} // the pool keeps no message
+	receipts.Put(rc)
 	return r, err
+}
+
+// receipt is one Receive: its message, what it decided, and the
+// transaction's function. The store's Update and channel.Route take
+// functions and interfaces, so whatever they reach would otherwise move to
+// the heap on every message (the Inbound alone is ~300 bytes); a receipt
+// comes from a pool instead, its function bound once.
+type receipt struct {
+	ib    *Inbox
+	in    channel.Inbound
+	r     Received
+	m     Message // the message as filed
+	known lookup
+	run   func(Tx) error // file
+}
+
+var receipts = sync.Pool{New: func() any {
+	rc := new(receipt)
+	rc.run = rc.file
+	return rc
+}}
+
+// file is Receive's transaction. It sets everything it reads (the store may
+// run it more than once).
+func (rc *receipt) file(tx Tx) error {
+	now, in := rc.ib.now(), &rc.in
+	rc.known = lookup{tx}
+	d, err := channel.Route(*in, &rc.known, rc.ib.route...)
+	if err != nil {
+		return err
+	}
+	customer := in.CustomerKey()
+	rc.r = Received{Action: d.Action, Ticket: d.Ticket.Number, Keyword: d.Keyword, KeywordClass: d.KeywordClass, Auto: d.Auto}
+	r, m := &rc.r, &rc.m
+	*m = Message{Direction: Inbound, Author: customer, ID: in.MessageKey(), Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto}
+	switch d.Action {
+	case channel.Keyword:
+		_, err := tx.Emit(Event{Type: KeywordReceived, At: now, Keyword: d.Keyword, Message: m})
+		return err
+	case channel.Duplicate, channel.Drop:
+		return nil
+	}
+	s, err := settings(tx)
+	if err != nil {
+		return err
+	}
+	var t, old Ticket
+	if d.Action == channel.New {
+		t = Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject, Status: status.Open, CreatedAt: now}
+		if s.RoundRobin {
+			if r.Decision, err = roundRobin(tx, &t, &s, now); err != nil {
+				return err
+			}
+		}
+	} else {
+		if t, err = tx.Ticket(d.Ticket.Number); err != nil {
+			return err
+		}
+		old = t
+		if ev, ok := d.Event(); ok {
+			if t, err = transition(t, ev, now); err != nil {
+				return err
+			}
+			if _, err := tx.Emit(Event{Type: StatusChanged, At: now, Ticket: t.Number, From: old.Status, To: t.Status, Status: ev}); err != nil {
+				return err
+			}
+		}
+	}
+	t.Unread, t.ActiveAt, t.LastCustomerAt, t.NewReplies = true, now, now, 0
+	if t.Channel == channel.WebChat { // the visitor is back: no follow-up
+		t.CustomerAway, t.FollowUpAt = false, time.Time{}
+	}
+	auto, err := automate(tx, &s, in, d.Action == channel.New, &t, m, now)
+	if err != nil {
+		return err
+	}
+	if d.Action == channel.New {
+		if t, err = create(tx, t, r.Decision); err != nil {
+			return err
+		}
+	} else if err := putTicket(tx, old, t); err != nil {
+		return err
+	}
+	r.Ticket, m.Ticket = t.Number, t.Number
+	if *m, err = tx.AddMessage(in.Kind, *m); err != nil {
+		return err
+	}
+	if _, err := tx.Emit(Event{Type: MessageReceived, At: now, Ticket: t.Number, Message: m}); err != nil {
+		return err
+	}
+	if d.Action == channel.New && t.Assignee != "" {
+		if _, err := tx.Emit(Event{Type: TicketAssigned, At: now, Ticket: t.Number, Assignee: t.Assignee, Decision: r.Decision}); err != nil {
+			return err
+		}
+	}
+	return auto.emit(tx, &s, t.Number, t.Channel, m, now)
 }
 
 // create stores a new ticket, counts it against its assignee's capacity and
@@ -183,7 +215,7 @@ func (ib *Inbox) Reply(ctx context.Context, a Actor, ticket int64, body string, 
 // lookup answers channel.Route's questions from a transaction.
 type lookup struct{ tx ReadTx }
 
-func (l lookup) Message(kind channel.Kind, id string) (channel.TicketRef, bool, error) {
+func (l *lookup) Message(kind channel.Kind, id string) (channel.TicketRef, bool, error) {
 	n, err := l.tx.TicketByMessage(kind, id)
 	if err != nil {
 		return notFound(err)
@@ -191,7 +223,7 @@ func (l lookup) Message(kind channel.Kind, id string) (channel.TicketRef, bool, 
 	return l.Ticket(n)
 }
 
-func (l lookup) Thread(kind channel.Kind, key string) (channel.TicketRef, bool, error) {
+func (l *lookup) Thread(kind channel.Kind, key string) (channel.TicketRef, bool, error) {
 	t, err := l.tx.TicketByKey(kind, key)
 	if err != nil {
 		return notFound(err)
@@ -199,7 +231,7 @@ func (l lookup) Thread(kind channel.Kind, key string) (channel.TicketRef, bool, 
 	return ref(t), true, nil
 }
 
-func (l lookup) Ticket(number int64) (channel.TicketRef, bool, error) {
+func (l *lookup) Ticket(number int64) (channel.TicketRef, bool, error) {
 	t, err := l.tx.Ticket(number)
 	if err != nil {
 		return notFound(err)

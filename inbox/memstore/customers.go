@@ -51,7 +51,8 @@ func (w *writeTx) PutCustomer(c inbox.Customer) error {
 	old, had := d.customers[c.Key]
 	old.Key = c.Key
 	d.customers[c.Key] = c
-	d.undo = append(d.undo, undoStep{kind: undoCustomer, customer: old, had: had})
+	d.undo.customers = append(d.undo.customers, old)
+	d.undo.add(undoStep{kind: undoCustomer, had: had})
 	return nil
 }
 

@@ -460,7 +460,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if t != nil {
 		t.lastEvent = seq
 	}
-	d.undo = append(d.undo, undoStep{kind: undoEvent, n: int(seq), number: e.Ticket, prev: prev})
+	d.undo.add(undoStep{kind: undoEvent, n: int(seq), number: e.Ticket, prev: prev})
 	e.Seq, e.Inbox = seq, d.id
 	return e, nil
 }

@@ -20,6 +20,44 @@ type listKey struct {
 	anyone   bool
 }
 
+// viewLists are the view indexes: for each status, everyone's list and each
+// assignee's, by the assignee's interned number, so that finding a list is
+// two array reads, not a hash.
+type viewLists [status.Closed]struct {
+	anyone *list
+	by     []*list // by assignee number; nil where the assignee holds none
+}
+
+// get returns the list of k, or nil when it was never made.
+func (v *viewLists) get(k listKey) *list {
+	ls := &v[k.status-1]
+	switch {
+	case k.anyone:
+		return ls.anyone
+	case int(k.assignee) < len(ls.by):
+		return ls.by[k.assignee]
+	}
+	return nil
+}
+
+// make returns the list of k, making it when it is new.
+func (v *viewLists) make(k listKey) *list {
+	if l := v.get(k); l != nil {
+		return l
+	}
+	l := &list{latest: btree[entry]{cmp: byTime}, oldest: btree[uint32]{cmp: cmp.Compare[uint32]}}
+	ls := &v[k.status-1]
+	if k.anyone {
+		ls.anyone = l
+		return l
+	}
+	if int(k.assignee) >= len(ls.by) {
+		ls.by = append(ls.by, make([]*list, int(k.assignee)+1-len(ls.by))...)
+	}
+	ls.by[k.assignee] = l
+	return l
+}
+
 // list is one view index, in both orders. Its size is the count of the
 // standard view it serves.
 type list struct {
@@ -53,22 +91,18 @@ func (d *data) index(n uint32, old, next *ticket) {
 		switch {
 		case in0 && in1 && k0 == k1:
 			if e0 != e1 {
-				l := d.lists[k0]
+				l := d.lists.get(k0)
 				l.latest.delete(e0)
 				l.latest.insert(e1)
 			}
 			continue
 		case in0:
-			l := d.lists[k0]
+			l := d.lists.get(k0)
 			l.latest.delete(e0)
 			l.oldest.delete(n)
 		}
 		if in1 {
-			l := d.lists[k1]
-			if l == nil {
-				l = &list{latest: btree[entry]{cmp: byTime}, oldest: btree[uint32]{cmp: cmp.Compare[uint32]}}
-				d.lists[k1] = l
-			}
+			l := d.lists.make(k1)
 			l.latest.insert(e1)
 			l.oldest.insert(n)
 		}
@@ -229,7 +263,7 @@ func (d *data) plan(q *query, f *inbox.Filter) error {
 			return invalid("Filter.Statuses", fmt.Sprintf("%v is not a status", s))
 		}
 		if known {
-			q.lists[s-1] = d.lists[listKey{status: s, assignee: assignee, anyone: f.Assignee == nil}]
+			q.lists[s-1] = d.lists.get(listKey{status: s, assignee: assignee, anyone: f.Assignee == nil})
 		}
 	}
 	return nil

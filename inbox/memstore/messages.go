@@ -114,7 +114,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	if key.key != "" {
 		d.byMessage.put(key, ref)
 	}
-	d.undo = append(d.undo, undoStep{kind: undoMessage, n: n, number: m.Ticket, key: key})
+	d.undo.add(undoStep{kind: undoMessage, n: n, number: m.Ticket})
 	return m, nil
 }
 

@@ -55,12 +55,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 	defer func() {
 		tx.d = nil
 		if !committed {
-			for i := len(d.undo) - 1; i >= 0; i-- {
-				d.revert(&d.undo[i])
-			}
+			d.rollback()
 		}
-		clear(d.undo)
-		d.undo = d.undo[:0]
+		d.undo.reset()
 	}()
 	if err := fn(tx); err != nil {
 		return err
@@ -118,7 +115,7 @@ type data struct {
 	tickets    chunks[ticket]      // ticket n at index n-1
 	byThread   refIndex[threadKey] // (channel, Key) → newest ticket
 	byCustomer refIndex[string]    // Customer → newest ticket
-	lists      map[listKey]*list   // the view indexes
+	lists      viewLists           // the view indexes
 	snoozes    dueList             // snoozed tickets by (SnoozedUntil, Number)
 	followUps  dueList             // tickets with a follow-up due by (FollowUpAt, Number)
 	messages   chunks[message]     // message n at index n-1, in insertion order
@@ -135,8 +132,8 @@ type data struct {
 	leases     map[string]lease
 	delivered  int64
 
-	undo    []undoStep // the open transaction's undo log
-	scratch []byte     // where Emit encodes
+	undo    undoLog // the open transaction's
+	scratch []byte  // where Emit encodes
 }
 
 // threadKey is a key unique within a channel: a ticket's Key or a message's ID.
@@ -146,7 +143,7 @@ type threadKey struct {
 }
 
 func newData(id string, seed maphash.Seed) *data {
-	d := &data{id: id, lists: make(map[listKey]*list)}
+	d := &data{id: id}
 	hashThread := func(k threadKey) uint64 { return maphash.String(seed, k.key) ^ uint64(k.kind)*0x9e3779b97f4a7c15 }
 	d.byThread = refIndex[threadKey]{
 		keyOf: func(n uint32) threadKey {

@@ -133,7 +133,7 @@ func (w *writeTx) PutRotationMember(m assign.Member) error {
 	}
 	d.undoRotationMember(m.ID)
 	if err := d.rotation.Put(m); err != nil {
-		d.undo = d.undo[:len(d.undo)-1]
+		d.forgetRotationMember()
 		return err
 	}
 	return nil
@@ -159,7 +159,7 @@ func (w *writeTx) ApplyDecision(dec assign.Decision) error {
 	}
 	d.undoRotationMember(dec.Agent)
 	if err := d.rotation.Apply(dec); err != nil {
-		d.undo = d.undo[:len(d.undo)-1]
+		d.forgetRotationMember()
 		return err
 	}
 	return nil

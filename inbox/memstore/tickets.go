@@ -189,7 +189,7 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 		prevThread = d.byThread.put(thread, ref)
 	}
 	d.index(ref, nil, &rec)
-	d.undo = append(d.undo, undoStep{kind: undoCreate, n: n, key: thread, customer: inbox.Customer{Key: customer}, refs: [2]uint32{prevThread, prevCustomer}})
+	d.undo.add(undoStep{kind: undoCreate, n: n, refs: [2]uint32{prevThread, prevCustomer}})
 	t.Number = int64(n)
 	return t, nil
 }
@@ -229,7 +229,8 @@ func (w *writeTx) PutTicket(t inbox.Ticket) error {
 	}
 	rec.lastEvent, rec.customerCount = old.lastEvent, old.customerCount
 	rec.lastMessage, rec.messageCount = old.lastMessage, old.messageCount
-	d.undo = append(d.undo, undoStep{kind: undoReplace, number: t.Number, rec: *old})
+	d.undo.tickets = append(d.undo.tickets, *old)
+	d.undo.add(undoStep{kind: undoReplace, number: t.Number})
 	d.replace(t.Number, rec)
 	return nil
 }

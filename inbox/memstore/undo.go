@@ -10,36 +10,76 @@ type undoKind uint8
 
 const (
 	undoFunc     undoKind = iota // a rare write: call fn
-	undoCreate                   // CreateTicket of ticket n
+	undoCreate                   // CreateTicket of ticket n, with the index references refs it replaced
 	undoMessage                  // AddMessage of message n to ticket number
 	undoEvent                    // Emit of event n to ticket number
-	undoReplace                  // PutTicket of ticket number over rec
-	undoRotation                 // a rotation write: put member back (or remove it), and seq back
-	undoCustomer                 // PutCustomer: put customer back (or remove it)
+	undoReplace                  // PutTicket of ticket number over the next record of undoLog.tickets
+	undoRotation                 // a rotation write: put the next member of undoLog.members back (or remove it), and seq back
+	undoCustomer                 // PutCustomer: put the next customer of undoLog.customers back (or remove it)
 )
 
-// undoStep is how to revert one write of the open transaction. The frequent
-// writes are kept as typed steps rather than closures, so that a transaction
-// allocates nothing for its undo log once the log has grown.
-type undoStep struct {
-	kind   undoKind
-	n      int       // ticket, message or event number
-	number int64     // the ticket a message or event belongs to
-	prev   int64     // the ticket's previous last event
-	refs   [2]uint32 // previous index references
-	key    threadKey // a ticket's thread key or a message's ID
-	rec    ticket    // the record PutTicket replaced
-	// customer is the customer PutCustomer replaced, or, for a new ticket,
-	// the ticket's customer (its Key only).
-	customer inbox.Customer
-	member   assign.Member
-	had      bool   // member was in the rotation, or customer was kept
-	seq      uint64 // the rotation's Seq before the write
-	fn       func()
+// undoLog is how to revert the open transaction's writes: one step per
+// write, in order. Every write appends a step, so a step is small (56
+// bytes); the old values that PutTicket, PutCustomer and the rotation's
+// writes put back are kept in stacks of their own, in the order of their
+// steps. The frequent writes are typed steps rather than closures, so that a
+// transaction allocates nothing for its undo log once the log has grown.
+type undoLog struct {
+	steps     []undoStep
+	tickets   []ticket
+	customers []inbox.Customer // a customer's Key is set even when it was not kept
+	members   []assign.Member  // a member's ID is set even when it was not in the rotation
 }
 
+// undoStep is how to revert one write. A new ticket's keys and a message's
+// ID are read back from their records, which are still there when the step
+// is reverted.
+type undoStep struct {
+	kind   undoKind
+	had    bool      // the member was in the rotation, or the customer was kept
+	refs   [2]uint32 // the index references a new ticket replaced: thread, customer
+	n      int       // ticket, message or event number
+	number int64     // the ticket a message or event belongs to, or that PutTicket replaced
+	prev   int64     // the ticket's previous last event
+	seq    uint64    // the rotation's Seq before the write
+	fn     func()
+}
+
+func (u *undoLog) add(s undoStep) { u.steps = append(u.steps, s) }
+
 // onUndo records how to undo a rare write of the open transaction.
-func (d *data) onUndo(f func()) { d.undo = append(d.undo, undoStep{kind: undoFunc, fn: f}) }
+func (d *data) onUndo(f func()) { d.undo.add(undoStep{kind: undoFunc, fn: f}) }
+
+// rollback reverts every step, newest first.
+func (d *data) rollback() {
+	u := &d.undo
+	for i := len(u.steps) - 1; i >= 0; i-- {
+		d.revert(&u.steps[i])
+	}
+}
+
+// keptSteps is the most steps whose room the log keeps after a transaction:
+// a rare big one (a bulk import) must not hold its log's memory for good.
+const keptSteps = 1 << 12
+
+// reset empties the log for the next transaction.
+func (u *undoLog) reset() {
+	if cap(u.steps) > keptSteps {
+		*u = undoLog{}
+		return
+	}
+	clear(u.steps) // drops the closures
+	clear(u.customers)
+	clear(u.members)
+	u.steps, u.tickets, u.customers, u.members = u.steps[:0], u.tickets[:0], u.customers[:0], u.members[:0]
+}
+
+// pop removes the last element of a stack and returns it.
+func pop[T any](s *[]T) T {
+	v := (*s)[len(*s)-1]
+	*s = (*s)[:len(*s)-1]
+	return v
+}
 
 // revert undoes one step.
 func (d *data) revert(u *undoStep) {
@@ -47,19 +87,20 @@ func (d *data) revert(u *undoStep) {
 	case undoFunc:
 		u.fn()
 	case undoCreate:
-		ref := uint32(u.n)
-		d.index(ref, d.tickets.at(u.n-1), nil)
-		if u.key.key != "" {
-			restore(&d.byThread, u.key, u.refs[0])
+		t := d.tickets.at(u.n - 1)
+		d.index(uint32(u.n), t, nil)
+		if key := d.text.get(t.key); key != "" {
+			restore(&d.byThread, threadKey{t.channel, key}, u.refs[0])
 		}
-		restore(&d.byCustomer, u.customer.Key, u.refs[1])
+		restore(&d.byCustomer, d.text.get(t.customer), u.refs[1])
 		d.tickets.truncate(u.n - 1)
 	case undoMessage:
-		if u.key.key != "" {
-			d.byMessage.delete(u.key)
+		m := d.messages.at(u.n - 1)
+		if id := d.text.get(m.id); id != "" {
+			d.byMessage.delete(threadKey{m.kind, id})
 		}
 		t := d.ticket(u.number)
-		t.lastMessage = d.messages.at(u.n - 1).prev
+		t.lastMessage = m.prev
 		t.messageCount--
 		d.messages.truncate(u.n - 1)
 	case undoEvent:
@@ -68,19 +109,21 @@ func (d *data) revert(u *undoStep) {
 		}
 		d.events.truncate(u.n - 1)
 	case undoReplace:
-		d.replace(u.number, u.rec)
+		d.replace(u.number, pop(&d.undo.tickets))
 	case undoRotation:
+		m := pop(&d.undo.members)
 		if u.had {
-			_ = d.rotation.Put(u.member) // Put cannot refuse a member it returned
+			_ = d.rotation.Put(m) // Put cannot refuse a member it returned
 		} else {
-			d.rotation.Remove(u.member.ID)
+			d.rotation.Remove(m.ID)
 		}
 		d.rotation.SetSeq(u.seq)
 	case undoCustomer:
+		c := pop(&d.undo.customers)
 		if u.had {
-			d.customers[u.customer.Key] = u.customer
+			d.customers[c.Key] = c
 		} else {
-			delete(d.customers, u.customer.Key)
+			delete(d.customers, c.Key)
 		}
 	}
 }
@@ -92,5 +135,13 @@ func (d *data) undoRotationMember(id string) {
 	if !had {
 		old.ID = id
 	}
-	d.undo = append(d.undo, undoStep{kind: undoRotation, member: old, had: had, seq: d.rotation.Seq()})
+	d.undo.members = append(d.undo.members, old)
+	d.undo.add(undoStep{kind: undoRotation, had: had, seq: d.rotation.Seq()})
+}
+
+// forgetRotationMember drops the step of undoRotationMember, for a rotation
+// write that changed nothing.
+func (d *data) forgetRotationMember() {
+	d.undo.steps = d.undo.steps[:len(d.undo.steps)-1]
+	pop(&d.undo.members)
 }
