@@ -238,7 +238,7 @@ type reported struct {
 	firstReply                  int64
 	firstClose, lastClose       int64
 	tags                        []string
-	repliers                    []int32 // who replied in the range
+	repliers                    []int32 // who else replied in the range
 	assignee, replier, resolver int32   // as the range's events leave it (exact for the cohort); of the first reply; at the last close
 	auto, manual, closes        int32
 	channel                     channel.Kind
@@ -393,6 +393,7 @@ func (b *reportBuilder) cohort() error {
 		return err
 	}
 	b.tickets = make([]reported, 0, n+n/8+16) // and room for older tickets the range concerns
+	b.auto = make([]assignedAt, 0, n)         // most new tickets, with round robin on
 	for _, st := range statuses {
 		f := Filter{Statuses: []status.Status{st}, CreatedFrom: b.q.From, CreatedTo: b.q.To, Order: OldestFirst, Limit: 1000}
 		for {
@@ -580,13 +581,15 @@ func (b *reportBuilder) apply(f fact, t *reported) {
 			return
 		}
 		a := b.agent(f.actor)
-		if t.firstReply == never {
+		switch {
+		case t.firstReply == never:
 			t.firstReply, t.replier = at, a
-		}
-		if !slices.Contains(t.repliers, a) {
+		case a == t.replier || slices.Contains(t.repliers, a):
+			return
+		default:
 			t.repliers = append(t.repliers, a)
-			b.rows[a].Replied++
 		}
+		b.rows[a].Replied++
 	case MessageReceived:
 		if f.attributed != nil {
 			b.attrib[*f.attributed]++
@@ -616,7 +619,7 @@ func (b *reportBuilder) finish() Report {
 			row.AutoAssigned += int(t.auto)
 			row.ManualAssigned += int(t.manual)
 			row.Closed += int(t.closes)
-			if len(t.repliers) > 0 {
+			if t.firstReply != never {
 				row.Replied++
 			}
 			rows = append(rows, row)
