@@ -10,6 +10,7 @@ import (
 
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/inbox/storetest"
 	"github.com/routedesk/routedesk/officehours"
 )
 
@@ -414,7 +415,7 @@ func TestFollowUpGoesByOrder(t *testing.T) {
 				if s.op == "tick" {
 					f.clock.Add(4 * time.Minute)
 				}
-				ib := f.open("shop", inbox.WithClock(&testClock{t: f.clock.Now().Add(s.skew)}))
+				ib := f.open("shop", inbox.WithClock(storetest.NewClock(f.clock.Now().Add(s.skew))))
 				switch s.op {
 				case "write":
 					_, err := ib.Receive(f.ctx, webChatWithEmail("c1", "ann@example.com", "thanks"))

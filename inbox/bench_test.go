@@ -16,6 +16,7 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/inbox/storetest"
 )
 
 // rung is one step of the benchmarks' size ladder: an inbox holding tickets
@@ -84,7 +85,7 @@ func buildBenchInbox(b *testing.B, r rung) *benchInbox {
 	ctx := context.Background()
 	before := heapAlloc()
 	store := memstore.New()
-	ib, err := inbox.New(store, "bench", inbox.WithClock(&testClock{t: start}))
+	ib, err := inbox.New(store, "bench", inbox.WithClock(storetest.NewClock(start)))
 	if err != nil {
 		b.Fatal(err)
 	}

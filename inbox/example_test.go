@@ -9,13 +9,14 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/inbox/storetest"
 	"github.com/routedesk/routedesk/officehours"
 )
 
 // The whole flow: members, presence, round robin, a claim, views.
 func Example() {
 	ctx := context.Background()
-	clk := &testClock{t: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)}
+	clk := storetest.NewClock(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC))
 	ib, _ := inbox.New(memstore.New(), "acme", inbox.WithClock(clk))
 
 	owner := inbox.Actor{ID: "dana", Role: inbox.Owner}
@@ -53,7 +54,7 @@ func Example() {
 // to reach the team, once per cool-down.
 func ExampleSMSAutoReply() {
 	ctx := context.Background()
-	clk := &testClock{t: time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)}
+	clk := storetest.NewClock(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC))
 	sent := inbox.NotifierFunc(func(_ context.Context, e inbox.Event) error {
 		if e.Type == inbox.ReplySent && e.Message.Automatic {
 			fmt.Printf("to ticket %d: %s\n", e.Message.Ticket, e.Message.Body)
@@ -83,7 +84,7 @@ func ExampleSMSAutoReply() {
 func ExampleInbox_Report() {
 	ctx := context.Background()
 	newYork, _ := time.LoadLocation("America/New_York")
-	clk := &testClock{t: time.Date(2026, 11, 16, 8, 30, 0, 0, newYork)} // a Monday
+	clk := storetest.NewClock(time.Date(2026, 11, 16, 8, 30, 0, 0, newYork)) // a Monday
 	ib, _ := inbox.New(memstore.New(), "acme", inbox.WithClock(clk))
 	owner := inbox.Actor{ID: "dana", Role: inbox.Owner}
 	ali := inbox.Actor{ID: "ali", Role: inbox.Support}

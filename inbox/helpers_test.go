@@ -3,7 +3,6 @@ package inbox_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,25 +11,8 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/inbox/storetest"
 )
-
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // start is a Monday, 10:00 UTC.
 var start = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
@@ -38,7 +20,7 @@ var start = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
 type fixture struct {
 	t     *testing.T
 	ctx   context.Context
-	clock *testClock
+	clock *storetest.Clock
 	store inbox.Store
 	ib    *inbox.Inbox
 	owner inbox.Actor
@@ -51,7 +33,7 @@ type fixture struct {
 // and an owner member "owner" (offline).
 func newFixture(t *testing.T, opts ...inbox.Option) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), clock: &testClock{t: start}, store: memstore.New()}
+	f := &fixture{t: t, ctx: context.Background(), clock: storetest.NewClock(start), store: memstore.New()}
 	f.ib = f.open("shop", opts...)
 	f.owner = f.member("owner", inbox.Owner)
 	return f

@@ -15,6 +15,7 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/inbox/storetest"
 	"github.com/routedesk/routedesk/officehours"
 	"github.com/routedesk/routedesk/status"
 )
@@ -87,7 +88,7 @@ func TestInboxAgainstModel(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(rt *rapid.T) {
 		ctx := context.Background()
-		clk := &testClock{t: time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)}
+		clk := storetest.NewClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC))
 		ib, err := inbox.New(memstore.New(), "m", inbox.WithClock(clk))
 		if err != nil {
 			rt.Fatal(err)

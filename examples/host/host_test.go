@@ -24,6 +24,7 @@ import (
 	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
+	"github.com/routedesk/routedesk/inbox/storetest"
 	"github.com/routedesk/routedesk/status"
 )
 
@@ -300,7 +301,7 @@ func report(t *testing.T, h *host) {
 // host is the program under test, running in this process.
 type host struct {
 	base   string
-	clock  *clock
+	clock  *storetest.Clock
 	logs   *logBuffer
 	cancel context.CancelFunc
 	done   chan error
@@ -311,7 +312,7 @@ type host struct {
 func start(t *testing.T, args ...string) *host {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &host{clock: &clock{t: t0}, logs: &logBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	h := &host{clock: storetest.NewClock(t0), logs: &logBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	addr := make(chan net.Addr, 1)
 	go func() {
 		args := append([]string{"-addr", "127.0.0.1:0", "-tick", "10ms", "-json-log"}, args...)
@@ -349,9 +350,7 @@ func (h *host) stop(t *testing.T) {
 
 // at sets the host's clock.
 func (h *host) at(now time.Time) {
-	h.clock.mu.Lock()
-	defer h.clock.mu.Unlock()
-	h.clock.t = now
+	h.clock.Set(now)
 }
 
 // call makes a request as who ("id/role"; "" for none) with a JSON body,
@@ -466,18 +465,6 @@ func (h *host) logged(match func(logLine) bool) bool {
 		}
 	}
 	return false
-}
-
-// clock is the host's clock, set by the test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
 }
 
 // logBuffer collects the host's logs.

@@ -28,7 +28,7 @@ var monthStart = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
 func Month(tb testing.TB, s inbox.Store, tickets int) (*inbox.Inbox, inbox.Actor, inbox.ReportQuery) {
 	tb.Helper()
 	ctx := context.Background()
-	clk := &clock{t: monthStart}
+	clk := NewClock(monthStart)
 	ib, err := inbox.New(s, "month", inbox.WithClock(clk))
 	if err != nil {
 		tb.Fatal(err)
@@ -84,7 +84,7 @@ func Month(tb testing.TB, s inbox.Store, tickets int) (*inbox.Inbox, inbox.Actor
 			a := agents[i/5000%len(agents)]
 			must(ib.SetPresence(ctx, a, a.ID, assign.Presence(i/5000/len(agents)%2)))
 		}
-		clk.set(clk.Now().Add(step))
+		clk.Add(step)
 	}
 	return ib, owner, inbox.ReportQuery{From: monthStart, To: monthStart.Add(MonthDays * 24 * time.Hour), Bucket: inbox.BucketDay}
 }

@@ -47,7 +47,7 @@ func testReportRandom(t *testing.T, st inbox.Store) {
 		ctx := context.Background()
 		zone := rapid.SampledFrom(reportZones).Draw(rt, "zone")
 		loc := mustLoad(zone.name)
-		c := &clock{t: zone.start}
+		c := NewClock(zone.start)
 		id := fmt.Sprintf("report-%d", reportInboxes.Add(1))
 		ib, err := inbox.New(st, id, inbox.WithClock(c))
 		ok(rt, err)
@@ -101,7 +101,7 @@ func testReportRandom(t *testing.T, st inbox.Store) {
 			return err
 		}
 		for range rapid.SampledFrom([]int{20, 40, 80}).Draw(rt, "steps") {
-			c.set(c.Now().Add(time.Duration(rapid.SampledFrom([]int{0, 1, 7, 30, 45, 90, 240, 600}).Draw(rt, "minutes")) * time.Minute))
+			c.Set(c.Now().Add(time.Duration(rapid.SampledFrom([]int{0, 1, 7, 30, 45, 90, 240, 600}).Draw(rt, "minutes")) * time.Minute))
 			ok(rt, ib.Tick(ctx))
 			pick := func(label string) int64 { return rapid.SampledFrom(tickets).Draw(rt, label) }
 			agent := rapid.SampledFrom(agents).Draw(rt, "agent")

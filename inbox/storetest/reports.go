@@ -17,22 +17,35 @@ var reportTests = []behaviour{
 	{"Report/Random", testReportRandom},
 }
 
-// clock is a clock the tests move by hand.
-type clock struct {
+// Clock is a clock that a test sets by hand, for [inbox.WithClock]; it is
+// safe for concurrent use.
+type Clock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time {
+// NewClock returns a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
-func (c *clock) set(t time.Time) {
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
+}
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 // newYork is where the report tests' inbox works.
@@ -76,13 +89,13 @@ func ny(day, hour, minute int, est ...bool) time.Time {
 type story struct {
 	t     *testing.T
 	ctx   context.Context
-	clock *clock
+	clock *Clock
 	ib    *inbox.Inbox
 	owner inbox.Actor
 }
 
 func (s *story) at(t time.Time) *story {
-	s.clock.set(t)
+	s.clock.Set(t)
 	return s
 }
 
@@ -96,7 +109,7 @@ func (s *story) receive(in channel.Inbound) int64 {
 // testReportStory runs three days of an inbox across the autumn DST change
 // and checks every figure of its report, worked out by hand.
 func testReportStory(t *testing.T, st inbox.Store) {
-	c := &clock{t: ny(30, 12, 0)}
+	c := NewClock(ny(30, 12, 0))
 	ib, err := inbox.New(st, acme, inbox.WithClock(c))
 	ok(t, err)
 	s := &story{t: t, ctx: context.Background(), clock: c, ib: ib, owner: inbox.Actor{ID: "dana", Role: inbox.Owner}}
