@@ -19,6 +19,9 @@
 // a brute-force reference; a Store that passes gives the same reports as
 // every other, to the percentile.
 //
+// Two helpers serve the tests and benchmarks of any Store or host: [Clock],
+// a clock set by hand, and [Month], a month of work to report on.
+//
 // The suite holds nothing specific to one Store. Times are whole
 // microseconds (PostgreSQL keeps no more) and are compared with
 // [time.Time.Equal] (cmp.Diff uses a type's Equal method), so a Store may
