@@ -2,9 +2,7 @@ package inbox_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"sync"
@@ -215,53 +213,15 @@ func BenchmarkReceive(b *testing.B) {
 	}
 }
 
-// BenchmarkClaim has agents race for the tickets waiting in Unassigned:
-// many goroutines (8 per CPU), each an agent, read the first page of
-// Unassigned (10 tickets), pick one at random and claim it; a ticket
-// another agent took first is a conflict. A claimed ticket is given back
-// (Unassign) so that the race never runs dry: an op is a page, a claim and,
-// for a won claim, a give-back. It reports the won claims per second and
-// the conflicts per won claim. A claim reads and writes one ticket and the
-// heads of two lists, so it is run at 10k tickets only: a second 1M inbox
-// would double the time make test spends building them.
+// BenchmarkClaim has agents race for the tickets waiting in Unassigned
+// (storetest.ClaimRace). A claim reads and writes one ticket and the heads
+// of two lists, so it is run at 10k tickets only: a second 1M inbox would
+// double the time make test spends building them.
 func BenchmarkClaim(b *testing.B) {
 	for _, r := range []rung{{10_000, 1000, 0}} {
 		b.Run(r.String(), func(b *testing.B) {
 			bi := getBenchInbox(b, r)
-			var agent, claims, conflicts atomic.Int64
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.SetParallelism(8)
-			b.RunParallel(func(pb *testing.PB) {
-				ctx := context.Background()
-				a := bi.agents[int(agent.Add(1))%len(bi.agents)]
-				rng := rand.New(rand.NewPCG(uint64(agent.Load()), 1))
-				for pb.Next() {
-					p, err := bi.ib.Tickets(ctx, a, inbox.Query{View: inbox.Unassigned, Limit: 10})
-					if err != nil || len(p.Tickets) == 0 {
-						b.Error(len(p.Tickets), err)
-						return
-					}
-					n := p.Tickets[rng.IntN(len(p.Tickets))].Number
-					var taken *inbox.AssignedError
-					switch err := bi.ib.Claim(ctx, a, n); {
-					case err == nil:
-						claims.Add(1)
-						err = bi.ib.Unassign(ctx, a, n)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-					case errors.As(err, &taken):
-						conflicts.Add(1)
-					default:
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.ReportMetric(float64(claims.Load())/b.Elapsed().Seconds(), "claims/s")
-			b.ReportMetric(float64(conflicts.Load())/float64(max(1, claims.Load())), "conflicts/claim")
+			storetest.ClaimRace(b, bi.ib, bi.agents)
 		})
 	}
 }
