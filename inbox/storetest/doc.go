@@ -19,8 +19,9 @@
 // a brute-force reference; a Store that passes gives the same reports as
 // every other, to the percentile.
 //
-// Two helpers serve the tests and benchmarks of any Store or host: [Clock],
-// a clock set by hand, and [Month], a month of work to report on.
+// Three helpers serve the tests and benchmarks of any Store or host:
+// [Clock], a clock set by hand; [Month], a month of work to report on; and
+// [ClaimRace], agents racing to claim the tickets waiting in Unassigned.
 //
 // The suite holds nothing specific to one Store. Times are whole
 // microseconds (PostgreSQL keeps no more) and are compared with
