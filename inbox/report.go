@@ -181,14 +181,11 @@ type Attributed struct {
 // events in [q.From, q.To) and the tickets they concern, plus the presence
 // changes before q.From.
 func (ib *Inbox) Report(ctx context.Context, a Actor, q ReportQuery) (Report, error) {
-	if err := check(a, OpReport); err != nil {
-		return Report{}, err
-	}
-	if err := q.validate(); err != nil {
-		return Report{}, err
-	}
 	var r Report
-	err := ib.store.View(ctx, ib.id, func(tx ReadTx) error {
+	err := ib.view(ctx, a, OpReport, func(tx ReadTx) error {
+		if err := q.validate(); err != nil {
+			return err
+		}
 		var err error
 		r, err = report(tx, q)
 		return err

@@ -9,7 +9,6 @@ import (
 	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
-	"github.com/routedesk/routedesk/officehours"
 )
 
 // MonthDays is the span of [Month]'s history.
@@ -46,14 +45,8 @@ func Month(tb testing.TB, s inbox.Store, tickets int) (*inbox.Inbox, inbox.Actor
 		must(ib.PutMember(ctx, inbox.Member{ID: agents[i].ID, Name: fmt.Sprintf("Agent %d", i), Role: inbox.Support}))
 		must(ib.SetPresence(ctx, agents[i], agents[i].ID, assign.Online))
 	}
-	var week officehours.Week
-	for d := time.Monday; d <= time.Friday; d++ {
-		week[d] = []officehours.Span{{Start: officehours.At(8, 0), End: officehours.At(20, 0)}}
-	}
-	hours, err := officehours.New(time.UTC, week)
-	must(err)
 	on := true
-	_, err = ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{RoundRobin: &on, OfficeHours: hours})
+	_, err = ib.UpdateSettings(ctx, owner, inbox.SettingsPatch{RoundRobin: &on, OfficeHours: weekdays(tb, time.UTC, 8, 20)})
 	must(err)
 
 	step := MonthDays * 24 * time.Hour / time.Duration(tickets)

@@ -53,12 +53,7 @@ func testReportRandom(t *testing.T, st inbox.Store) {
 		ok(rt, err)
 		owner := inbox.Actor{ID: "owner", Role: inbox.Owner}
 		ok(rt, ib.PutMember(ctx, inbox.Member{ID: "owner", Name: "Owner", Role: inbox.Owner}))
-		var week officehours.Week
-		for d := time.Monday; d <= time.Friday; d++ {
-			week[d] = []officehours.Span{{Start: officehours.At(9, 0), End: officehours.At(17, 0)}}
-		}
-		hours, err := officehours.New(loc, week)
-		ok(rt, err)
+		hours := weekdays(rt, loc, 9, 17)
 		patch := inbox.SettingsPatch{RoundRobin: ptr(rapid.IntRange(0, 3).Draw(rt, "round robin") > 0),
 			AssignWaiting: ptr(rapid.Bool().Draw(rt, "assign waiting"))}
 		if rapid.Bool().Draw(rt, "office hours") {
@@ -70,7 +65,8 @@ func testReportRandom(t *testing.T, st inbox.Store) {
 		for i := range rapid.IntRange(1, 3).Draw(rt, "agents") {
 			m := inbox.Member{ID: fmt.Sprintf("a%d", i), Name: fmt.Sprintf("Agent %d", i), Role: inbox.Support}
 			if rapid.Bool().Draw(rt, "own hours") {
-				own, err := officehours.New(loc, officehours.Week{time.Saturday: week[time.Monday], time.Sunday: week[time.Monday],
+				nineToFive := []officehours.Span{{Start: officehours.At(9, 0), End: officehours.At(17, 0)}}
+				own, err := officehours.New(loc, officehours.Week{time.Saturday: nineToFive, time.Sunday: nineToFive,
 					time.Monday: {{Start: officehours.At(12, 0), End: officehours.At(20, 0)}}})
 				ok(rt, err)
 				m.Hours = own

@@ -59,14 +59,15 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// weekdays9to5 is the inbox's office hours: Monday to Friday, 9 to 5.
-func weekdays9to5(t fataler) *officehours.Schedule {
+// weekdays returns office hours in loc from open to close o'clock, Monday
+// to Friday.
+func weekdays(t fataler, loc *time.Location, open, close int) *officehours.Schedule {
 	t.Helper()
 	var w officehours.Week
 	for d := time.Monday; d <= time.Friday; d++ {
-		w[d] = []officehours.Span{{Start: officehours.At(9, 0), End: officehours.At(17, 0)}}
+		w[d] = []officehours.Span{{Start: officehours.At(open, 0), End: officehours.At(close, 0)}}
 	}
-	s, err := officehours.New(newYork, w)
+	s, err := officehours.New(loc, w)
 	ok(t, err)
 	return s
 }
@@ -118,7 +119,7 @@ func testReportStory(t *testing.T, st inbox.Store) {
 		{ID: "bo", Name: "Bo", Role: inbox.Support}} {
 		ok(t, ib.PutMember(s.ctx, m))
 	}
-	_, err = ib.UpdateSettings(s.ctx, s.owner, inbox.SettingsPatch{RoundRobin: ptr(true), OfficeHours: weekdays9to5(t)})
+	_, err = ib.UpdateSettings(s.ctx, s.owner, inbox.SettingsPatch{RoundRobin: ptr(true), OfficeHours: weekdays(t, newYork, 9, 17)})
 	ok(t, err)
 	ok(t, ib.SetPresence(s.ctx, ali, "ali", assign.Online)) // Friday, before the range
 
