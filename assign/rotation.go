@@ -87,8 +87,9 @@ func (m *Member) inHours(now time.Time) bool { return m.Hours == nil || m.Hours.
 type Rotation struct {
 	seq        uint64
 	members    map[string]*node
-	offline    int // members not online
-	atCapacity int // online members at capacity
+	recent     *node // the member found last, checked first (see find)
+	offline    int   // members not online
+	atCapacity int   // online members at capacity
 	idx        index
 }
 
@@ -113,7 +114,7 @@ func (r *Rotation) Put(m Member) error {
 	if err := m.validate(); err != nil {
 		return err
 	}
-	n := r.members[m.ID]
+	n := r.find(m.ID)
 	switch {
 	case n == nil:
 		if r.members == nil {
@@ -135,10 +136,26 @@ func (r *Rotation) Put(m Member) error {
 // Remove takes the member with the given ID out of the pool. Removing an
 // agent who is not a member does nothing.
 func (r *Rotation) Remove(id string) {
-	if n := r.members[id]; n != nil {
+	if n := r.find(id); n != nil {
 		r.unlink(n)
 		delete(r.members, id)
+		r.recent = nil
 	}
+}
+
+// find returns the node of the member with the given ID, or nil. It checks
+// the member it found last first: a store's writes for one new ticket (the
+// decision, then the agent's open-ticket count) ask for the same member in
+// turn, and a string comparison costs less than a map lookup.
+func (r *Rotation) find(id string) *node {
+	if n := r.recent; n != nil && n.m.ID == id {
+		return n
+	}
+	n := r.members[id]
+	if n != nil {
+		r.recent = n
+	}
+	return n
 }
 
 // link counts n's member or puts them in the index.
@@ -167,7 +184,7 @@ func (r *Rotation) unlink(n *node) {
 
 // Member returns the member with the given ID and whether there is one.
 func (r *Rotation) Member(id string) (Member, bool) {
-	if n := r.members[id]; n != nil {
+	if n := r.find(id); n != nil {
 		return n.m, true
 	}
 	return Member{}, false
@@ -244,7 +261,7 @@ func (r *Rotation) Apply(d Decision) error {
 	}
 	n := r.idx.first()
 	if n == nil || n.m.ID != d.Agent {
-		n = r.members[d.Agent]
+		n = r.find(d.Agent)
 		switch {
 		case n == nil:
 			return stale(d, "the agent is no longer a member")

@@ -121,7 +121,7 @@ func putTicket(tx Tx, old, t Ticket) error {
 	if err := tx.PutTicket(t); err != nil {
 		return err
 	}
-	was, is := holder(old), holder(t)
+	was, is := holder(&old), holder(&t)
 	if was == is {
 		return nil
 	}
@@ -133,7 +133,7 @@ func putTicket(tx Tx, old, t Ticket) error {
 
 // holder is the member whose capacity t counts against: its assignee while it
 // is open.
-func holder(t Ticket) string {
+func holder(t *Ticket) string {
 	if t.Status != status.Open {
 		return ""
 	}

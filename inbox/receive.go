@@ -60,7 +60,8 @@ type receipt struct {
 	ib    *Inbox
 	in    channel.Inbound
 	r     Received
-	m     Message // the message as filed
+	m     Message   // the message as filed
+	auto  automated // what the automations do once the ticket is kept
 	known lookup
 	run   func(Tx) error // file
 }
@@ -95,7 +96,7 @@ func (rc *receipt) file(tx Tx) error {
 	if err != nil {
 		return err
 	}
-	var t, old Ticket
+	var t Ticket
 	if d.Action == channel.New {
 		t = Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject, Status: status.Open, CreatedAt: now}
 		if s.RoundRobin {
@@ -103,11 +104,18 @@ func (rc *receipt) file(tx Tx) error {
 				return err
 			}
 		}
-	} else {
-		if t, err = tx.Ticket(d.Ticket.Number); err != nil {
+		if err := rc.arrived(tx, &s, &t, true); err != nil {
 			return err
 		}
-		old = t
+		if err := create(tx, &t, r.Decision); err != nil {
+			return err
+		}
+	} else {
+		old, err := tx.Ticket(d.Ticket.Number)
+		if err != nil {
+			return err
+		}
+		t = old
 		if ev, ok := d.Event(); ok {
 			if t, err = transition(t, ev, now); err != nil {
 				return err
@@ -116,21 +124,12 @@ func (rc *receipt) file(tx Tx) error {
 				return err
 			}
 		}
-	}
-	t.Unread, t.ActiveAt, t.LastCustomerAt, t.NewReplies = true, now, now, 0
-	if t.Channel == channel.WebChat { // the visitor is back: no follow-up
-		t.CustomerAway, t.FollowUpAt = false, time.Time{}
-	}
-	auto, err := automate(tx, &s, in, d.Action == channel.New, &t, m, now)
-	if err != nil {
-		return err
-	}
-	if d.Action == channel.New {
-		if t, err = create(tx, t, r.Decision); err != nil {
+		if err := rc.arrived(tx, &s, &t, false); err != nil {
 			return err
 		}
-	} else if err := putTicket(tx, old, t); err != nil {
-		return err
+		if err := putTicket(tx, old, t); err != nil {
+			return err
+		}
 	}
 	r.Ticket, m.Ticket = t.Number, t.Number
 	if *m, err = tx.AddMessage(in.Kind, *m); err != nil {
@@ -144,21 +143,34 @@ func (rc *receipt) file(tx Tx) error {
 			return err
 		}
 	}
-	return auto.emit(tx, &s, t.Number, t.Channel, m, now)
+	return rc.auto.emit(tx, &s, t.Number, t.Channel, m, now)
+}
+
+// arrived marks t as having the customer's message: unread, active, and for
+// web chat no longer waiting for a follow-up; and runs the automations the
+// message calls for, for rc.auto to emit once the ticket is kept.
+func (rc *receipt) arrived(tx Tx, s *Settings, t *Ticket, isNew bool) (err error) {
+	now := rc.m.At
+	t.Unread, t.ActiveAt, t.LastCustomerAt, t.NewReplies = true, now, now, 0
+	if t.Channel == channel.WebChat { // the visitor is back: no follow-up
+		t.CustomerAway, t.FollowUpAt = false, time.Time{}
+	}
+	rc.auto, err = automate(tx, s, &rc.in, isNew, t, &rc.m, now)
+	return err
 }
 
 // create stores a new ticket, counts it against its assignee's capacity and
 // records it, with round robin's decision when there was one.
-func create(tx Tx, t Ticket, d *assign.Decision) (Ticket, error) {
-	t, err := tx.CreateTicket(t)
-	if err != nil {
-		return t, err
+func create(tx Tx, t *Ticket, d *assign.Decision) error {
+	var err error
+	if *t, err = tx.CreateTicket(*t); err != nil {
+		return err
 	}
 	if err := addLoad(tx, holder(t), +1); err != nil {
-		return t, err
+		return err
 	}
 	_, err = tx.Emit(Event{Type: TicketCreated, At: t.CreatedAt, Ticket: t.Number, Decision: d})
-	return t, err
+	return err
 }
 
 // Reply sends an agent's answer on a ticket: the host delivers it through its

@@ -112,17 +112,13 @@ const (
 // kept), lists a uvarint length and the items. It returns an error
 // matching [inbox.ErrInvalid] when a time of e cannot be kept.
 func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32) ([]byte, error) {
-	var flags uint64
-	for i, set := range [...]bool{
-		e.Ticket != 0, e.Actor != "", e.Message != nil && msg != 0, e.Message != nil && msg == 0,
-		e.Assignee != "", e.Decision != nil, e.From != 0, e.To != 0, e.Status != 0, len(e.Tags) > 0,
-		e.Keyword != "", e.Presence != nil, e.EmailFrom != "", e.EmailTo != "", len(e.Messages) > 0,
-		len(e.Recipients) > 0,
-	} {
-		if set {
-			flags |= 1 << i
-		}
-	}
+	flags := flag(e.Ticket != 0, hasTicket) | flag(e.Actor != "", hasActor) |
+		flag(e.Message != nil && msg != 0, hasMessageRef) | flag(e.Message != nil && msg == 0, hasMessage) |
+		flag(e.Assignee != "", hasAssignee) | flag(e.Decision != nil, hasDecision) |
+		flag(e.From != 0, hasFrom) | flag(e.To != 0, hasTo) | flag(e.Status != 0, hasStatus) |
+		flag(len(e.Tags) > 0, hasTags) | flag(e.Keyword != "", hasKeyword) | flag(e.Presence != nil, hasPresence) |
+		flag(e.EmailFrom != "", hasEmailFrom) | flag(e.EmailTo != "", hasEmailTo) |
+		flag(len(e.Messages) > 0, hasMessages) | flag(len(e.Recipients) > 0, hasRecipients)
 	w := encoder{b: append(b, byte(e.Type))}
 	w.uvarint(flags)
 	w.time("Event.At", e.At)
@@ -147,17 +143,19 @@ func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32) ([]byte, erro
 		w.string(d.Agent)
 		w.b = append(w.b, boolByte(d.Closed))
 		w.uvarint(d.Seq)
-		for _, n := range [...]int{d.Eligible, d.Offline, d.AtCapacity, d.OutsideHours} {
-			w.varint(int64(n))
-		}
+		w.varint(int64(d.Eligible))
+		w.varint(int64(d.Offline))
+		w.varint(int64(d.AtCapacity))
+		w.varint(int64(d.OutsideHours))
 	}
-	for _, f := range [...]struct {
-		flag uint64
-		v    byte
-	}{{hasFrom, byte(e.From)}, {hasTo, byte(e.To)}, {hasStatus, byte(e.Status)}} {
-		if flags&f.flag != 0 {
-			w.b = append(w.b, f.v)
-		}
+	if flags&hasFrom != 0 {
+		w.b = append(w.b, byte(e.From))
+	}
+	if flags&hasTo != 0 {
+		w.b = append(w.b, byte(e.To))
+	}
+	if flags&hasStatus != 0 {
+		w.b = append(w.b, byte(e.Status))
 	}
 	if flags&hasTags != 0 {
 		w.strings(e.Tags)
@@ -184,6 +182,14 @@ func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32) ([]byte, erro
 		w.strings(e.Recipients)
 	}
 	return w.b, w.err
+}
+
+// flag returns f when set is true, and 0 otherwise.
+func flag(set bool, f uint64) uint64 {
+	if set {
+		return f
+	}
+	return 0
 }
 
 // encoder appends to a record, keeping the first error.

@@ -73,7 +73,12 @@ type entry struct {
 }
 
 // byTime orders the index entries: by time, then number.
-func byTime(a, b entry) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.n, b.n)) }
+func byTime(a, b entry) int {
+	if a.at != b.at {
+		return cmp.Compare(a.at, b.at)
+	}
+	return cmp.Compare(a.n, b.n)
+}
 
 // byLatest and byNumber order the pages of LatestActivity and OldestFirst.
 func byLatest(a, b entry) int { return byTime(b, a) }

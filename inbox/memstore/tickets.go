@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -56,7 +55,9 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	var err error
 	keep := func(field string, t time.Time) int64 {
 		v, e := encodeTime(field, t)
-		err = cmp.Or(err, e)
+		if err == nil {
+			err = e
+		}
 		return v
 	}
 	r.created = keep("Ticket.CreatedAt", t.CreatedAt)
