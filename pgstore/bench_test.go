@@ -13,75 +13,140 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/routedesk/routedesk/channel"
+	"github.com/routedesk/routedesk/pgstore"
 )
 
 // receiveCallers are the numbers of goroutines that receive at once.
 var receiveCallers = []int{1, 8, 32}
+
+// ratioRounds is how many rounds of each the ratio sub-benchmarks run.
+const ratioRounds = 10
 
 // BenchmarkReceive measures new web chat tickets assigned by round robin
 // among ten online agents, received by 1, 8 and 32 goroutines at once into
 // one inbox: through inbox.Inbox on the Store ("pgstore"), and as the bare
 // SQL transaction that does the same work without routedesk ("baseline":
 // lock the pool's row, pick the least recently assigned online agent,
-// insert the ticket). It reports tickets/s and the 99th percentile latency.
+// insert the ticket). Each reports tickets/s and the 99th percentile
+// latency.
+//
+// The two run one after the other, so a change in the machine's load
+// between them moves their ratio. "ratio" compares them in one stretch of
+// time: it splits b.N into ratioRounds rounds, each of which receives its
+// share of tickets through pgstore and then as many through the baseline
+// (into an inbox and a pool of their own), the order turning every round;
+// it reports the median of the rounds' ratios of pgstore's tickets/s to
+// the baseline's (metric "ratio"), and pgstore's tickets/s and p99 over
+// its rounds. An op of "ratio" is a ticket of each, so with -benchtime 6s
+// a round of each takes about 0.3 s.
 func BenchmarkReceive(b *testing.B) {
-	p := testPool(b)
 	s := newStore(b)
-	base := newBaseline(b, p)
+	base := newBaseline(b, testPool(b))
 	for _, callers := range receiveCallers {
 		b.Run(fmt.Sprintf("callers=%d/pgstore", callers), func(b *testing.B) {
-			ib := roundRobinInbox(b, s, fmt.Sprint("bench-", time.Now().UnixNano()), 10)
-			var seq atomic.Int64
-			runCallers(b, callers, func(ctx context.Context) error {
-				in := channel.Inbound{Kind: channel.WebChat, Body: "hello",
-					WebChat: channel.WebChatFields{Visitor: "v", Conversation: fmt.Sprint("c", seq.Add(1))}}
-				r, err := ib.Receive(ctx, in)
-				if err == nil && (r.Action != channel.New || r.Decision == nil || r.Decision.Agent == "") {
-					err = fmt.Errorf("received %+v", r)
-				}
-				return err
-			})
+			measure(b, callers, receiver(b, s))
 		})
 		b.Run(fmt.Sprintf("callers=%d/baseline", callers), func(b *testing.B) {
-			id := base.newPool(b)
-			runCallers(b, callers, func(ctx context.Context) error { return base.receive(ctx, id) })
+			measure(b, callers, base.receiver(b))
+		})
+		b.Run(fmt.Sprintf("callers=%d/ratio", callers), func(b *testing.B) {
+			ops := [2]func(context.Context) error{receiver(b, s), base.receiver(b)}
+			var store round
+			var ratios []float64
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range ratioRounds {
+				n := b.N*(i+1)/ratioRounds - b.N*i/ratioRounds
+				if n == 0 {
+					continue
+				}
+				var r [2]round
+				for k := range 2 {
+					j := (i + k) % 2 // pgstore first in even rounds, the baseline first in odd ones
+					r[j] = runRound(b, callers, n, ops[j])
+				}
+				ratios = append(ratios, r[0].rate()/r[1].rate())
+				store.elapsed += r[0].elapsed
+				store.latencies = append(store.latencies, r[0].latencies...)
+			}
+			b.StopTimer()
+			reportRound(b, store)
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "ratio")
 		})
 	}
 }
 
-// runCallers runs op b.N times from callers goroutines, and reports
-// tickets/s and the latency of op at the 99th percentile.
-func runCallers(b *testing.B, callers int, op func(context.Context) error) {
-	ctx := context.Background()
-	var next atomic.Int64
-	latencies := make([]time.Duration, b.N)
-	errs := make(chan error, callers)
-	var wg sync.WaitGroup
+// receiver returns a Receive of a new web chat into a new inbox on s with
+// ten online agents and round robin, checking that it made a ticket and
+// gave it out.
+func receiver(b *testing.B, s *pgstore.Store) func(context.Context) error {
+	ib := roundRobinInbox(b, s, fmt.Sprint("bench-", time.Now().UnixNano()), 10)
+	var seq atomic.Int64
+	return func(ctx context.Context) error {
+		in := channel.Inbound{Kind: channel.WebChat, Body: "hello",
+			WebChat: channel.WebChatFields{Visitor: "v", Conversation: fmt.Sprint("c", seq.Add(1))}}
+		r, err := ib.Receive(ctx, in)
+		if err == nil && (r.Action != channel.New || r.Decision == nil || r.Decision.Agent == "") {
+			err = fmt.Errorf("received %+v", r)
+		}
+		return err
+	}
+}
+
+// measure runs op b.N times from callers goroutines, and reports it.
+func measure(b *testing.B, callers int, op func(context.Context) error) {
 	b.ReportAllocs()
 	b.ResetTimer()
+	reportRound(b, runRound(b, callers, b.N, op))
+}
+
+// round is what runRound measured: how long the tickets took in all, and
+// each one's latency.
+type round struct {
+	elapsed   time.Duration
+	latencies []time.Duration
+}
+
+func (r *round) rate() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
+
+// runRound runs op n times from callers goroutines, and fails b at the
+// first error.
+func runRound(b *testing.B, callers, n int, op func(context.Context) error) round {
+	ctx := context.Background()
+	var next atomic.Int64
+	r := round{latencies: make([]time.Duration, n)}
+	errs := make(chan error, callers)
+	var wg sync.WaitGroup
 	start := time.Now()
 	for range callers {
 		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
 				t0 := time.Now()
 				if err := op(ctx); err != nil {
 					errs <- err
 					return
 				}
-				latencies[i] = time.Since(t0)
+				r.latencies[i] = time.Since(t0)
 			}
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
+	r.elapsed = time.Since(start)
 	close(errs)
 	for err := range errs {
 		b.Fatal(err)
 	}
-	slices.Sort(latencies)
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "tickets/s")
-	b.ReportMetric(float64(latencies[(len(latencies)*99)/100])/float64(time.Millisecond), "p99-ms")
+	return r
+}
+
+// reportRound reports the tickets/s of r and its latency at the 99th
+// percentile.
+func reportRound(b *testing.B, r round) {
+	b.StopTimer()
+	slices.Sort(r.latencies)
+	b.ReportMetric(r.rate(), "tickets/s")
+	b.ReportMetric(float64(r.latencies[(len(r.latencies)*99)/100])/float64(time.Millisecond), "p99-ms")
 }
 
 // baseline is the bare SQL of a new ticket given to the least recently
@@ -106,8 +171,8 @@ func newBaseline(b *testing.B, p *pgxpool.Pool) *baseline {
 	return &baseline{schema: q}
 }
 
-// newPool makes a pool of ten online agents and returns its ID.
-func (bl *baseline) newPool(b *testing.B) int64 {
+// receiver returns a receive into a new pool of ten online agents.
+func (bl *baseline) receiver(b *testing.B) func(context.Context) error {
 	id := bl.pools.Add(1)
 	var batch pgx.Batch
 	batch.Queue(`INSERT INTO `+bl.schema+`.bare_pools VALUES ($1, 0)`, id)
@@ -115,7 +180,7 @@ func (bl *baseline) newPool(b *testing.B) int64 {
 	if err := testPool(b).SendBatch(context.Background(), &batch).Close(); err != nil {
 		b.Fatal(err)
 	}
-	return id
+	return func(ctx context.Context) error { return bl.receive(ctx, id) }
 }
 
 // receive is one new ticket: lock the pool, pick the agent, insert the

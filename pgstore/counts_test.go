@@ -176,3 +176,29 @@ func TestTicketCountsMigrate(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketCountsBesideStore inserts tickets by SQL on a connection whose
+// earlier transaction was one of the store's (which count their own
+// inserts, and tell the trigger so for that transaction only): the trigger
+// counts them.
+func TestTicketCountsBesideStore(t *testing.T) {
+	t.Parallel()
+	p := testPool(t)
+	ctx := context.Background()
+	q := pgx.Identifier{newSchema(t)}.Sanitize()
+	conn, err := p.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	for i, sql := range []string{`BEGIN; SET LOCAL routedesk.counting = 'store'; COMMIT`,
+		`INSERT INTO ` + q + `.tickets (inbox, number, channel, customer, key, subject, status, assignee, tags, unread, created_at, active_at)
+			SELECT 'x', n, 'email', 'c', '', '', 'open', 'a', '{}', false, '2025-01-01', '2025-01-01' FROM generate_series(1, 3) AS n`} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("statement %d: %v", i, err)
+		}
+	}
+	if got := checkCounts(t, p, q, "x"); len(got) != 1 || got[0].Tickets != 3 {
+		t.Errorf("counts %+v, want 3 open tickets of a", got)
+	}
+}

@@ -44,7 +44,7 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	if err != nil {
 		return inbox.Event{}, invalid("Event", err.Error())
 	}
-	w.emitted.add(e.Seq, e.Ticket, text)
+	w.emitted.add(&e, text)
 	w.row.lastEvent, w.dirty = e.Seq, true
 	return e, nil
 }
@@ -53,25 +53,33 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 type eventRows struct {
 	seqs    []int64
 	tickets []*int64 // nil for none
+	types   []string
+	ats     []time.Time
 	texts   []string
 }
 
-func (ev *eventRows) add(seq, ticket int64, text []byte) {
+// add adds the event e, kept as text.
+func (ev *eventRows) add(e *inbox.Event, text []byte) {
 	var t *int64
-	if ticket != 0 {
-		t = &ticket
+	if e.Ticket != 0 {
+		n := e.Ticket
+		t = &n
 	}
-	ev.seqs, ev.tickets, ev.texts = append(ev.seqs, seq), append(ev.tickets, t), append(ev.texts, string(text))
+	ev.seqs, ev.tickets, ev.texts = append(ev.seqs, e.Seq), append(ev.tickets, t), append(ev.texts, string(text))
+	ev.types, ev.ats = append(ev.types, e.Type.String()), append(ev.ats, e.At)
 }
 
 // queueEvents queues the insert of the events emitted since the last round
-// trip, in one statement.
+// trip, in one statement, with their type and time as columns beside the
+// JSON (migration 0006).
 func (r *readTx) queueEvents() {
 	if len(r.emitted.seqs) == 0 {
 		return
 	}
-	r.queue(r.s.sql(`INSERT INTO {s}.events (inbox, seq, ticket, event) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::json[])`),
-		r.inbox, r.emitted.seqs, r.emitted.tickets, r.emitted.texts)
+	ev := &r.emitted
+	r.queue(r.s.sql(`INSERT INTO {s}.events (inbox, seq, ticket, type, at, event)
+		SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[], $6::json[])`),
+		r.inbox, ev.seqs, ev.tickets, ev.types, ev.ats, ev.texts)
 	r.emitted = eventRows{}
 }
 

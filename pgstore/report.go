@@ -17,7 +17,7 @@ var allEventTypes = func() []string {
 }()
 
 // Events implements [inbox.ReadTx]: one query over the events table's type
-// and time columns (migration 0004), streamed to fn.
+// and time columns (migrations 0004 and 0006), streamed to fn.
 func (r *readTx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
 	types := allEventTypes
 	if len(f.Types) > 0 {

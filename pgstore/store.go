@@ -278,6 +278,8 @@ func (r *readTx) begin() {
 		return
 	}
 	r.queue("BEGIN ISOLATION LEVEL READ COMMITTED")
+	// The store counts the tickets it inserts itself (see insertTicket).
+	r.queue("SET LOCAL routedesk.counting = 'store'")
 	// ON CONFLICT DO UPDATE locks the row it finds even when its WHERE
 	// leaves it unchanged. The lock is FOR UPDATE: the Updates of the
 	// inbox wait for it in turn.

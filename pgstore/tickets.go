@@ -33,10 +33,12 @@ var ticketColumnNames = []string{"number", "channel", "customer", "key", "subjec
 
 // The statements of tickets, from ticketColumnNames: insertTicket takes the
 // inbox and ticketArgs, as does updateTicket, which finds the ticket by its
-// identity and sets the rest.
+// identity and sets the rest. insertSMS is insertTicket that inserts
+// nothing when the SMS key is taken; both return a row when they inserted.
 var (
 	ticketColumns = strings.Join(ticketColumnNames, ", ")
-	insertTicket  = `INSERT INTO {s}.tickets (inbox, ` + ticketColumns + `) VALUES (` + params(1, len(ticketColumnNames)+1) + `)`
+	insertTicket  = countedInsert("")
+	insertSMS     = countedInsert(" ON CONFLICT DO NOTHING")
 	updateTicket  = func() string {
 		sets := make([]string, 0, len(ticketColumnNames))
 		for i, c := range ticketColumnNames[4:] {
@@ -46,6 +48,17 @@ var (
 			` WHERE inbox = $1 AND number = $2 AND channel = $3 AND customer = $4 AND key = $5`
 	}()
 )
+
+// countedInsert returns the insert of a ticket, with onConflict, that adds
+// it to its count in ticket_counts in the same statement: the store's
+// transactions set routedesk.counting, so the trigger of migration 0006
+// leaves the count to it.
+func countedInsert(onConflict string) string {
+	return `WITH t AS (INSERT INTO {s}.tickets (inbox, ` + ticketColumns + `) VALUES (` + params(1, len(ticketColumnNames)+1) + `)` +
+		onConflict + ` RETURNING status, assignee)
+		INSERT INTO {s}.ticket_counts AS c (inbox, status, assignee, tickets) SELECT $1, status, assignee, 1 FROM t
+		ON CONFLICT (inbox, status, assignee) DO UPDATE SET tickets = c.tickets + 1 RETURNING true`
+}
 
 // params returns the placeholders $from to $to, separated by commas.
 func params(from, to int) string {
@@ -174,7 +187,7 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	args := append([]any{w.inbox, t.Number}, ticketArgs(&t)...)
 	key := uniqueKey{smsKey, channel.SMS, t.Key}
 	if t.Channel == channel.SMS && t.Key != "" && !w.absent[key] {
-		inserted, err := w.queryRow(w.s.sql(insertTicket+` ON CONFLICT DO NOTHING RETURNING true`), args, new(bool))
+		inserted, err := w.queryRow(w.s.sql(insertSMS), args, new(bool))
 		if err != nil {
 			return inbox.Ticket{}, err
 		}
