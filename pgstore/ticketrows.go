@@ -59,8 +59,8 @@ const (
 	colNewReplies   = colCreatedAt + 11
 )
 
-// scan decodes the current row of rows into t: ticketColumns, and the
-// count after them (into row.total) when counted. binary says whether
+// scan decodes the current row of rows into t, the zero Ticket:
+// ticketColumns, and the count after them (into row.total) when counted. binary says whether
 // wireBinary holds for the rows' fields (the same for every row of a
 // result). A ticket's strings (and the strings of its tags) stay valid
 // after the next row; its Tags are nil when it has none.
@@ -110,7 +110,7 @@ func wireBinary(fields []pgconn.FieldDescription) bool {
 }
 
 // decode decodes the binary values of ticketColumns into t, its strings
-// cut from s.
+// cut from s. t is the zero Ticket: NULL times are left as they are.
 func (s *textArena) decode(v [][]byte, t *inbox.Ticket) error {
 	var err error
 	if t.Number, err = decodeInt8(v[colNumber]); err != nil {
@@ -135,7 +135,7 @@ func (s *textArena) decode(v [][]byte, t *inbox.Ticket) error {
 	times := [...]*time.Time{&t.CreatedAt, &t.ActiveAt, &t.SnoozedUntil, &t.FirstResponseAt, &t.ClosedAt, &t.LastCustomerAt, &t.LastReplyAt,
 		nil, &t.FollowUpAt, &t.FollowedUpAt, &t.NotifiedAt}
 	for i, p := range times {
-		if p != nil {
+		if p != nil && v[colCreatedAt+i] != nil {
 			if *p, err = decodeTime(v[colCreatedAt+i]); err != nil {
 				return err
 			}
