@@ -83,10 +83,11 @@
 // light:
 //
 //   - In a View, Tickets of a standard view reads its count in the same
-//     statement (the sum from ticket_counts as a scalar subquery, which
-//     PostgreSQL runs once, ahead of the index scans): one statement, one
-//     snapshot, and Count then costs nothing. An empty page from the top
-//     is a count of 0; after a cursor, Count reads it.
+//     statement (ticket_counts' row, or the sum of its rows for several
+//     statuses or All, as a scalar subquery, which PostgreSQL runs once,
+//     ahead of the index scans): one statement, one snapshot, and Count
+//     then costs nothing. An empty page from the top is a count of 0;
+//     after a cursor, Count reads it.
 //   - A View reads the inbox's row (settings, counters) only when it needs
 //     it, so a page costs BEGIN with the page in one round trip and
 //     ROLLBACK in another. The View stays a REPEATABLE READ transaction:

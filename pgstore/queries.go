@@ -179,7 +179,7 @@ func ticketsSQL(sh filterShape) string {
 	where, next := conditions(sh, 3)
 	count := ""
 	if sh&shapeCounted != 0 {
-		count = `, (` + countSQL(sh, where) + `)`
+		count = `, ` + countExpr(sh, where)
 	}
 	order := `active_at DESC, number DESC`
 	switch {
@@ -237,19 +237,25 @@ func (s *Store) countQuery(id string, f *inbox.Filter) (string, []any, error) {
 	sh = sh&^(shapeOldestFirst|shapeAfter) | shapeCount
 	return s.statement(sh, func(sh filterShape) string {
 		where, _ := conditions(sh, 2)
-		return countSQL(sh, where)
+		return `SELECT ` + countExpr(sh, where)
 	}), filterArgs(f, append(make([]any, 0, 4), id)), nil
 }
 
-// countSQL returns the statement that counts the tickets of a shape in the
-// inbox $1 that meet the conditions where: from the ticket_counts table
-// unless the shape has refining filters.
-func countSQL(sh filterShape, where string) string {
-	in := `'` + strings.Join(statusNames(sh), `', '`) + `'`
-	if sh&shapeRefined == 0 {
-		return `SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status IN (` + in + `)` + where
+// countExpr returns the scalar subquery (a bigint) that counts the tickets
+// of a shape in the inbox $1 that meet the conditions where: from the
+// ticket_counts table unless the shape has refining filters. One status and
+// an assignee are one row of that table (its key), read without an
+// aggregate, which PostgreSQL would set up on every execution.
+func countExpr(sh filterShape, where string) string {
+	statuses := statusNames(sh)
+	in := `'` + strings.Join(statuses, `', '`) + `'`
+	switch {
+	case sh&shapeRefined != 0:
+		return `(SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status IN (` + in + `)` + where + `)`
+	case len(statuses) == 1 && sh&shapeAssignee != 0:
+		return `coalesce((SELECT tickets FROM {s}.ticket_counts WHERE inbox = $1 AND status = ` + in + where + `), 0)`
 	}
-	return `SELECT count(*) FROM {s}.tickets WHERE inbox = $1 AND status IN (` + in + `)` + where
+	return `(SELECT coalesce(sum(tickets), 0)::bigint FROM {s}.ticket_counts WHERE inbox = $1 AND status IN (` + in + `)` + where + `)`
 }
 
 // statusNames returns the names of a shape's statuses.

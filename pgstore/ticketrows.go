@@ -16,12 +16,13 @@ import (
 	"github.com/routedesk/routedesk/status"
 )
 
-// ticketRow is where a transaction decodes the rows of ticketColumns (and,
+// ticketRow is how a transaction decodes the rows of ticketColumns (and,
 // for a View's page, the count after them). Pages are what the store reads
 // most, so their rows are decoded from the wire by hand, without pgx's scan
-// plans, and their strings are cut from shared buffers rather than
-// allocated one by one. A connection whose pool sends results in text
-// (QueryExecModeSimpleProtocol) gets them scanned into dest.
+// plans, straight into the caller's ticket, and their strings are cut from
+// shared buffers rather than allocated one by one. A connection whose pool
+// sends results in text (QueryExecModeSimpleProtocol) gets them scanned
+// into dest, then copied.
 type ticketRow struct {
 	t     inbox.Ticket
 	total int64
@@ -58,12 +59,12 @@ const (
 	colNewReplies   = colCreatedAt + 11
 )
 
-// scan decodes the current row of rows: ticketColumns, and the count after
-// them when counted. binary says whether wireBinary holds for the rows'
-// fields (the same for every row of a result). A ticket's strings (and the
-// strings of its tags) stay valid after the next row; the row's Tags are
-// nil when it has none.
-func (row *ticketRow) scan(rows pgx.Rows, counted, binary bool) error {
+// scan decodes the current row of rows into t, the zero Ticket:
+// ticketColumns, and the count after them (into row.total) when counted. binary says whether
+// wireBinary holds for the rows' fields (the same for every row of a
+// result). A ticket's strings (and the strings of its tags) stay valid
+// after the next row; its Tags are nil when it has none.
+func (row *ticketRow) scan(rows pgx.Rows, counted, binary bool, t *inbox.Ticket) error {
 	n := len(ticketColumnNames)
 	if counted {
 		n++
@@ -72,8 +73,9 @@ func (row *ticketRow) scan(rows pgx.Rows, counted, binary bool) error {
 		if err := rows.Scan(row.scanInto()[:n]...); err != nil {
 			return err
 		}
-		if len(row.t.Tags) == 0 {
-			row.t.Tags = nil
+		*t = row.t
+		if len(t.Tags) == 0 {
+			t.Tags = nil
 		}
 		return nil
 	}
@@ -81,7 +83,7 @@ func (row *ticketRow) scan(rows pgx.Rows, counted, binary bool) error {
 	if len(values) != n {
 		return fmt.Errorf("pgstore: a ticket row has %d columns, want %d", len(values), n)
 	}
-	if err := row.decode(values); err != nil {
+	if err := row.text.decode(values, t); err != nil {
 		return &Error{Op: "decode a stored ticket", Err: err}
 	}
 	if counted {
@@ -107,9 +109,9 @@ func wireBinary(fields []pgconn.FieldDescription) bool {
 	return true
 }
 
-// decode decodes the binary values of ticketColumns into row.t.
-func (row *ticketRow) decode(v [][]byte) error {
-	t := &row.t
+// decode decodes the binary values of ticketColumns into t, its strings
+// cut from s. t is the zero Ticket: NULL times are left as they are.
+func (s *textArena) decode(v [][]byte, t *inbox.Ticket) error {
 	var err error
 	if t.Number, err = decodeInt8(v[colNumber]); err != nil {
 		return err
@@ -120,8 +122,8 @@ func (row *ticketRow) decode(v [][]byte) error {
 	if err := t.Status.UnmarshalText(v[colStatus]); err != nil {
 		return err
 	}
-	t.Customer, t.Key, t.Subject, t.Assignee = row.text.of(v[colCustomer]), row.text.of(v[colKey]), row.text.of(v[colSubject]), row.text.of(v[colAssignee])
-	if t.Tags, err = row.text.array(v[colTags]); err != nil {
+	t.Customer, t.Key, t.Subject, t.Assignee = s.of(v[colCustomer]), s.of(v[colKey]), s.of(v[colSubject]), s.of(v[colAssignee])
+	if t.Tags, err = s.array(v[colTags]); err != nil {
 		return err
 	}
 	if t.Unread, err = decodeBool(v[colUnread]); err != nil {
@@ -133,7 +135,7 @@ func (row *ticketRow) decode(v [][]byte) error {
 	times := [...]*time.Time{&t.CreatedAt, &t.ActiveAt, &t.SnoozedUntil, &t.FirstResponseAt, &t.ClosedAt, &t.LastCustomerAt, &t.LastReplyAt,
 		nil, &t.FollowUpAt, &t.FollowedUpAt, &t.NotifiedAt}
 	for i, p := range times {
-		if p != nil {
+		if p != nil && v[colCreatedAt+i] != nil {
 			if *p, err = decodeTime(v[colCreatedAt+i]); err != nil {
 				return err
 			}

@@ -89,15 +89,18 @@ func (r *readTx) ticketList(size int, counted bool, q string, args ...any) (ts [
 		if !checked {
 			binary, checked = wireBinary(rows.FieldDescriptions()), true
 		}
-		if err := row.scan(rows, counted, binary); err != nil {
+		// The row is decoded in place, into memory that make or Grow
+		// zeroed.
+		out = slices.Grow(out, 1)[:len(out)+1]
+		t := &out[len(out)-1]
+		if err := row.scan(rows, counted, binary, t); err != nil {
 			return err
 		}
-		out = append(out, row.t)
 		if !r.readOnly {
 			if r.tickets == nil {
 				r.tickets = make(map[int64]identity)
 			}
-			r.tickets[row.t.Number] = identityOf(&row.t)
+			r.tickets[t.Number] = identityOf(t)
 		}
 		return nil
 	})
