@@ -145,7 +145,7 @@ func containsStatus(ss []status.Status, name string) bool {
 
 // TestTicketCountsMigrate fills a schema at version 2 by SQL, migrates it
 // (0003 counts what is there), inserts more tickets by one SQL statement
-// (counted once per statement), and checks the counts after each.
+// (counted by the trigger), and checks the counts after each.
 func TestTicketCountsMigrate(t *testing.T) {
 	t.Parallel()
 	p := testPool(t)

@@ -24,10 +24,21 @@ DROP FUNCTION event_at(json);
 -- ticket_counts), which costs less than the statement trigger of 0003 (a
 -- transition table, a PL/pgSQL call and an aggregate per statement). Its
 -- transactions say so by setting routedesk.counting to 'store' (SET LOCAL:
--- for that transaction only), and the trigger then stands aside; every
--- other writer's inserts are counted by the trigger as before. Updates are
--- still counted by 0003's row trigger, for every writer.
+-- for that transaction only), and the trigger then stands aside for them.
+-- The trigger becomes a row trigger: a statement trigger with a transition
+-- table has every inserted row captured even when its WHEN clause then
+-- skips it, while a row trigger's WHEN is checked as the row is inserted
+-- and queues nothing. Every other writer's inserts are counted as before,
+-- one row at a time (a host's bulk import pays one upsert per ticket).
+-- Updates are still counted by 0003's row trigger, for every writer.
 DROP TRIGGER tickets_count_new ON tickets;
-CREATE TRIGGER tickets_count_new AFTER INSERT ON tickets REFERENCING NEW TABLE AS new_tickets
-    FOR EACH STATEMENT WHEN (current_setting('routedesk.counting', true) IS DISTINCT FROM 'store')
-    EXECUTE FUNCTION count_new_tickets();
+DROP FUNCTION count_new_tickets();
+CREATE FUNCTION count_new_ticket() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+    INSERT INTO ticket_counts AS c (inbox, status, assignee, tickets) VALUES (NEW.inbox, NEW.status, NEW.assignee, 1)
+    ON CONFLICT (inbox, status, assignee) DO UPDATE SET tickets = c.tickets + 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER tickets_count_new AFTER INSERT ON tickets FOR EACH ROW
+    WHEN (current_setting('routedesk.counting', true) IS DISTINCT FROM 'store')
+    EXECUTE FUNCTION count_new_ticket();
