@@ -130,7 +130,7 @@
 // type and time plain columns that the store fills (no row is rewritten;
 // NOT NULL reads the table once), which spares each insert two parses of
 // the JSON, and lets the store count its own ticket inserts (the trigger
-// stands aside in its transactions). Hosts with their own migration tool
+// stands aside in its transactions; it becomes a row trigger). Hosts with their own migration tool
 // apply the files of [Migrations] instead.
 // Every row carries its inbox's ID, the first column of every key;
 // identifiers compare byte by byte (COLLATE "C"), as Go compares strings.
@@ -176,15 +176,15 @@
 //     read as an outbox by other tools; a tool that writes it fills them all.
 //   - The view counts are kept in the database, not by the store's Go code,
 //     so that they stay right whoever writes the tickets table (a host's
-//     SQL, a bulk load): a statement-level trigger counts inserted rows once
-//     per statement, a row-level one moves a ticket whose status or assignee
-//     changed; nothing counts deletions, which the store never makes. The
-//     store's own ticket insert adds to its count in the same statement (a
-//     data-modifying WITH), cheaper than the trigger, which its transactions
-//     turn off for themselves (SET LOCAL routedesk.counting = 'store',
-//     migration 0006). The trigger functions run with the schema's
-//     search_path (SET search_path FROM CURRENT). All's count sums a row per assignee rather than keeping a second
-//     row per status that every write would update.
+//     SQL, a bulk load): a row trigger counts each inserted ticket, another
+//     moves a ticket whose status or assignee changed; nothing counts
+//     deletions, which the store never makes. The store's own ticket insert
+//     adds to its count in the same statement (a data-modifying WITH),
+//     cheaper than the trigger, whose WHEN clause skips the store's
+//     transactions (they SET LOCAL routedesk.counting = 'store'; migration
+//     0006). The trigger functions run with the schema's search_path (SET
+//     search_path FROM CURRENT). All's count sums a row per assignee rather
+//     than keeping a second row per status that every write would update.
 //   - There are no foreign keys: tickets are numbered densely and never
 //     deleted, so the store checks references against the counters (a
 //     foreign key would cost a lookup per insert).

@@ -60,10 +60,10 @@ const (
 )
 
 // scan decodes the current row of rows into t, the zero Ticket:
-// ticketColumns, and the count after them (into row.total) when counted. binary says whether
-// wireBinary holds for the rows' fields (the same for every row of a
-// result). A ticket's strings (and the strings of its tags) stay valid
-// after the next row; its Tags are nil when it has none.
+// ticketColumns, and the count after them (into row.total) when counted.
+// binary says whether wireBinary holds for the rows' fields (the same for
+// every row of a result). A ticket's strings (and the strings of its tags)
+// stay valid after the next row; its Tags are nil when it has none.
 func (row *ticketRow) scan(rows pgx.Rows, counted, binary bool, t *inbox.Ticket) error {
 	n := len(ticketColumnNames)
 	if counted {
