@@ -129,9 +129,9 @@
 // the tickets that have such replies. 0006_insert_costs makes the events'
 // type and time plain columns that the store fills (no row is rewritten;
 // NOT NULL reads the table once), which spares each insert two parses of
-// the JSON, and lets the store count its own ticket inserts (the trigger
-// stands aside in its transactions; it becomes a row trigger). Hosts with their own migration tool
-// apply the files of [Migrations] instead.
+// the JSON, and lets the store count its own ticket inserts (the trigger,
+// now a row trigger, stands aside in its transactions). Hosts with their
+// own migration tool apply the files of [Migrations] instead.
 // Every row carries its inbox's ID, the first column of every key;
 // identifiers compare byte by byte (COLLATE "C"), as Go compares strings.
 //
