@@ -82,12 +82,14 @@ func (m *Member) inHours(now time.Time) bool { return m.Hours == nil || m.Hours.
 // makes [Rotation.Pick] cost O(1) plus the members it skips. Its zero value is
 // an empty pool with Seq 0.
 //
-// A Rotation is not safe for concurrent use, and must not be copied after
-// first use.
+// A Rotation is not safe for concurrent use with its writes (Put, Remove,
+// Apply, SetSeq), and must not be copied after first use. Its reads (Seq,
+// Member, Members, Pick, Explain) write nothing: any number may run at once,
+// as a store's readers of one snapshot do.
 type Rotation struct {
 	seq        uint64
 	members    map[string]*node
-	recent     *node // the member found last, checked first (see find)
+	recent     *node // the member written last, checked first (see find)
 	offline    int   // members not online
 	atCapacity int   // online members at capacity
 	idx        index
@@ -124,12 +126,14 @@ func (r *Rotation) Put(m Member) error {
 		r.members[m.ID] = n
 	case n.m.available() && m.available() && n.m.Last == m.Last && n.m.Joined == m.Joined:
 		n.m = m // same place in line
+		r.recent = n
 		return nil
 	default:
 		r.unlink(n)
 	}
 	n.m = m
 	r.link(n)
+	r.recent = n
 	return nil
 }
 
@@ -144,18 +148,16 @@ func (r *Rotation) Remove(id string) {
 }
 
 // find returns the node of the member with the given ID, or nil. It checks
-// the member it found last first: a store's writes for one new ticket (the
+// the member written last first: a store's writes for one new ticket (the
 // decision, then the agent's open-ticket count) ask for the same member in
-// turn, and a string comparison costs less than a map lookup.
+// turn, and a string comparison costs less than a map lookup. find writes
+// nothing, so that the reads (Member, Pick) stay safe for concurrent use
+// by the readers of a store's snapshot; Put and Apply set recent.
 func (r *Rotation) find(id string) *node {
 	if n := r.recent; n != nil && n.m.ID == id {
 		return n
 	}
-	n := r.members[id]
-	if n != nil {
-		r.recent = n
-	}
-	return n
+	return r.members[id]
 }
 
 // link counts n's member or puts them in the index.
@@ -283,6 +285,7 @@ func (r *Rotation) Apply(d Decision) error {
 	r.seq++
 	n.m.Last = r.seq
 	r.idx.insert(n)
+	r.recent = n
 	return nil
 }
 

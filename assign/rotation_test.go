@@ -6,7 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -437,4 +439,32 @@ func TestLargePool(t *testing.T) {
 	if err := r.CheckIndex(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestConcurrentReads reads one rotation from several goroutines at once,
+// as a store's readers of one snapshot do: under -race, a read that wrote
+// anything (a cache, say) fails it.
+func TestConcurrentReads(t *testing.T) {
+	t.Parallel()
+	r := build(t, 3, online("ana", 1, 1), online("ben", 2, 2), online("cy", 3, 3))
+	if err := r.Apply(r.Pick(time.Time{}, nil)); err != nil { // a write before the reads
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for _, id := range []string{"ana", "ben", "cy", "ana"} {
+		wg.Go(func() {
+			for range 100 {
+				if m, ok := r.Member(id); !ok || m.ID != id {
+					t.Errorf("Member(%q) = %+v, %v", id, m, ok)
+					return
+				}
+				if d := r.Pick(time.Time{}, nil); d.Agent != "ben" {
+					t.Errorf("Pick chose %q, want ben", d.Agent)
+					return
+				}
+				_ = r.Members()
+			}
+		})
+	}
+	wg.Wait()
 }
