@@ -9,7 +9,7 @@ import (
 type undoKind uint8
 
 const (
-	undoFunc     undoKind = iota // a rare write: call fn
+	undoFunc     undoKind = iota // a rare write: call the next function of undoLog.funcs
 	undoCreate                   // CreateTicket of ticket n, with the index references refs it replaced
 	undoMessage                  // AddMessage of message n to ticket number
 	undoEvent                    // Emit of event n to ticket number
@@ -19,16 +19,21 @@ const (
 )
 
 // undoLog is how to revert the open transaction's writes: one step per
-// write, in order. Every write appends a step, so a step is small (56
-// bytes); the old values that PutTicket, PutCustomer and the rotation's
-// writes put back are kept in stacks of their own, in the order of their
-// steps. The frequent writes are typed steps rather than closures, so that a
-// transaction allocates nothing for its undo log once the log has grown.
+// write, in order. Every write appends a step, so a step is small (48
+// bytes) and holds no pointer: appending one costs the collector nothing,
+// even while it marks (a step with a pointer is copied through write
+// barriers then), and the log needs no clearing. The old values that
+// PutTicket, PutCustomer and the rotation's writes put back, and the
+// functions that revert the rare writes, are kept in stacks of their own,
+// in the order of their steps. The frequent writes are typed steps rather
+// than closures, so that a transaction allocates nothing for its undo log
+// once the log has grown.
 type undoLog struct {
 	steps     []undoStep
 	tickets   []ticket
 	customers []inbox.Customer // a customer's Key is set even when it was not kept
 	members   []assign.Member  // a member's ID is set even when it was not in the rotation
+	funcs     []func()
 }
 
 // undoStep is how to revert one write. A new ticket's keys and a message's
@@ -42,13 +47,15 @@ type undoStep struct {
 	number int64     // the ticket a message or event belongs to, or that PutTicket replaced
 	prev   int64     // the ticket's previous last event
 	seq    uint64    // the rotation's Seq before the write
-	fn     func()
 }
 
 func (u *undoLog) add(s undoStep) { u.steps = append(u.steps, s) }
 
 // onUndo records how to undo a rare write of the open transaction.
-func (d *data) onUndo(f func()) { d.undo.add(undoStep{kind: undoFunc, fn: f}) }
+func (d *data) onUndo(f func()) {
+	d.undo.funcs = append(d.undo.funcs, f)
+	d.undo.add(undoStep{kind: undoFunc})
+}
 
 // rollback reverts every step, newest first.
 func (d *data) rollback() {
@@ -68,10 +75,10 @@ func (u *undoLog) reset() {
 		*u = undoLog{}
 		return
 	}
-	clear(u.steps) // drops the closures
 	clear(u.customers)
 	clear(u.members)
-	u.steps, u.tickets, u.customers, u.members = u.steps[:0], u.tickets[:0], u.customers[:0], u.members[:0]
+	clear(u.funcs)
+	u.steps, u.tickets, u.customers, u.members, u.funcs = u.steps[:0], u.tickets[:0], u.customers[:0], u.members[:0], u.funcs[:0]
 }
 
 // pop removes the last element of a stack and returns it.
@@ -85,7 +92,7 @@ func pop[T any](s *[]T) T {
 func (d *data) revert(u *undoStep) {
 	switch u.kind {
 	case undoFunc:
-		u.fn()
+		pop(&d.undo.funcs)()
 	case undoCreate:
 		t := d.tickets.at(u.n - 1)
 		d.index(uint32(u.n), t, nil)
