@@ -7,29 +7,31 @@ import (
 
 // Decision is what [Rotation.Pick] decided: the chosen agent, or why nobody
 // was chosen, with the counts behind its compact [Decision.Reason]. It is a
-// plain comparable value, meant to be stored with the ticket's history. The
-// zero Decision chose nobody from an empty pool.
+// plain comparable value, meant to be stored with the ticket's history (its
+// JSON form, in the events that carry it, names the fields in snake_case and
+// leaves out the counts of zero but Eligible). The zero Decision chose nobody
+// from an empty pool.
 type Decision struct {
 	// Agent is the ID of the chosen agent; empty when nobody was chosen.
-	Agent string
+	Agent string `json:"agent,omitempty"`
 	// Closed reports that the inbox was outside its office hours, so nobody
 	// was chosen.
-	Closed bool
+	Closed bool `json:"closed,omitempty"`
 	// Seq is the pool's sequence number when the decision was made; Apply
 	// refuses the decision once it has moved.
-	Seq uint64
+	Seq uint64 `json:"seq"`
 	// Eligible counts the members who were online and under capacity and not
 	// found outside their own hours (members behind the chosen one are not
 	// checked against their own hours). 0 when Closed.
-	Eligible int
+	Eligible int `json:"eligible"`
 	// Offline counts the members who were offline.
-	Offline int
+	Offline int `json:"offline,omitempty"`
 	// AtCapacity counts the online members who were at their capacity.
-	AtCapacity int
+	AtCapacity int `json:"at_capacity,omitempty"`
 	// OutsideHours counts the members skipped as outside their own working
 	// hours: those ahead of the chosen one, or all of them when nobody was
 	// chosen. 0 when Closed.
-	OutsideHours int
+	OutsideHours int `json:"outside_hours,omitempty"`
 }
 
 // Reason formats the compact reason of the decision, for example

@@ -104,3 +104,26 @@ func checkText[T any, P interface {
 		t.Errorf("%T %q parsed to %v, which marshals to %q, %v", v, s, v, b, err)
 	}
 }
+
+// TestDecisionJSON checks the JSON form of a decision, as events carry it:
+// snake_case names, the counts of zero left out but eligible.
+func TestDecisionJSON(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		d    assign.Decision
+		want string
+	}{
+		{assign.Decision{Agent: "ann", Seq: 7, Eligible: 2, Offline: 1, AtCapacity: 3, OutsideHours: 4},
+			`{"agent":"ann","seq":7,"eligible":2,"offline":1,"at_capacity":3,"outside_hours":4}`},
+		{assign.Decision{Closed: true, Seq: 8}, `{"closed":true,"seq":8,"eligible":0}`},
+	} {
+		got, err := json.Marshal(c.d)
+		if err != nil || string(got) != c.want {
+			t.Errorf("json = %s, %v; want %s", got, err, c.want)
+		}
+		var back assign.Decision
+		if err := json.Unmarshal(got, &back); err != nil || back != c.d {
+			t.Errorf("%s decodes as %+v (%v), want %+v", got, back, err, c.d)
+		}
+	}
+}

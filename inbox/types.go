@@ -88,13 +88,29 @@ const (
 	Outbound                      // from an agent
 )
 
+var directionNames = []string{Inbound: "inbound", Outbound: "outbound"}
+
+// String returns "inbound" or "outbound".
+func (d Direction) String() string { return enumString(directionNames, uint8(d), "direction") }
+
+// MarshalText encodes the direction by name.
+func (d Direction) MarshalText() ([]byte, error) {
+	return enumMarshal(directionNames, uint8(d), "direction")
+}
+
+// UnmarshalText decodes "inbound" or "outbound"; anything else is an error
+// matching [ErrInvalid].
+func (d *Direction) UnmarshalText(b []byte) error {
+	return enumUnmarshal(directionNames, b, "direction", (*uint8)(d))
+}
+
 // Message is one message of a ticket's thread.
 type Message struct {
 	Ticket    int64     `json:"ticket"`
-	Index     int       `json:"index"`        // position in the thread, from 0
-	Direction Direction `json:"direction"`    // Inbound or Outbound
-	Author    string    `json:"author"`       // agent ID (outbound) or customer key (inbound)
-	ID        string    `json:"id,omitempty"` // the channel's message ID: provider ID or email Message-ID
+	Index     int       `json:"index"`              // position in the thread, from 0
+	Direction Direction `json:"direction,omitzero"` // Inbound or Outbound
+	Author    string    `json:"author"`             // agent ID (outbound) or customer key (inbound)
+	ID        string    `json:"id,omitempty"`       // the channel's message ID: provider ID or email Message-ID
 	Body      string    `json:"body"`
 	At        time.Time `json:"at"`
 	// Automatic marks an automatic message: an auto-reply or bounce from the

@@ -13,7 +13,6 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
-	"github.com/routedesk/routedesk/pgstore"
 )
 
 // stepClock is an inbox.Clock that the test moves.
@@ -166,7 +165,6 @@ func TestAutomations(t *testing.T) {
 // latest follow-up), and the inbox then follows up with those replies.
 func TestMigrateNewReplies(t *testing.T) {
 	t.Parallel()
-	p := testPool(t)
 	ctx := context.Background()
 	schema := fmt.Sprint(schemaPrefix, "from_v4")
 	// Ticket n's thread is threads[n-1]: i inbound, r an agent's reply, a an
@@ -191,18 +189,11 @@ func TestMigrateNewReplies(t *testing.T) {
 				n+1, i, direction, c, automatic))
 		}
 	}
-	schemaAt(t, schema, 4, `INSERT INTO inboxes (id) VALUES ('a');
+	_, s := upgraded(t, schema, 4, `INSERT INTO inboxes (id) VALUES ('a');
 		INSERT INTO counters VALUES ('a', 6, 0, 0, 0);
 		INSERT INTO customers VALUES ('a', 'webchat:v1', 'v1@example.com', NULL, '[]');`+strings.Join(rows, ";\n"))
-	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
-		t.Fatalf("Migrate from version 4: %v", err)
-	}
-	s, err := pgstore.New(p, pgstore.WithSchema(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got []int
-	err = s.View(ctx, "a", func(tx inbox.ReadTx) error {
+	err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
 		for n := range threads {
 			tk, err := tx.Ticket(int64(n + 1))
 			if err != nil {

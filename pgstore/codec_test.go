@@ -159,8 +159,8 @@ func FuzzParseMigrationName(f *testing.F) {
 func FuzzDecodeEvent(f *testing.F) {
 	for _, s := range []string{
 		`{"seq":1,"inbox":"a","type":"ticket_created","at":"2025-03-03T09:00:00Z","ticket":1}`,
-		`{"seq":2,"inbox":"a","type":"message_received","at":"2025-03-03T09:00:00.000001Z","ticket":1,"message":{"ticket":1,"index":0,"direction":1,"author":"sms:+1","body":"hi","at":"2025-03-03T09:00:00Z"}}`,
-		`{"seq":3,"inbox":"a","type":"ticket_assigned","at":"2025-03-03T09:00:00Z","ticket":1,"assignee":"ann","decision":{"Agent":"ann","Seq":18446744073709551615,"Eligible":2}}`,
+		`{"seq":2,"inbox":"a","type":"message_received","at":"2025-03-03T09:00:00.000001Z","ticket":1,"message":{"ticket":1,"index":0,"direction":"inbound","author":"sms:+1","body":"hi","at":"2025-03-03T09:00:00Z"}}`,
+		`{"seq":3,"inbox":"a","type":"ticket_assigned","at":"2025-03-03T09:00:00Z","ticket":1,"assignee":"ann","decision":{"agent":"ann","seq":18446744073709551615,"eligible":2}}`,
 		`{"seq":4,"inbox":"a","type":"status_changed","at":"2025-03-03T09:00:00Z","from":"open","to":"snoozed","status_event":"snooze"}`,
 		`{"seq":5,"inbox":"a","type":"presence_changed","at":"2025-03-03T09:00:00Z","presence":"online","tags":["a","b"]}`,
 		`{"type":"nonsense"}`, `{"at":"yesterday"}`, `[]`, ``, `{"seq":1e400}`,

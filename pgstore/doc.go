@@ -130,8 +130,11 @@
 // type and time plain columns that the store fills (no row is rewritten;
 // NOT NULL reads the table once), which spares each insert two parses of
 // the JSON, and lets the store count its own ticket inserts (the trigger,
-// now a row trigger, stands aside in its transactions). Hosts with their
-// own migration tool apply the files of [Migrations] instead.
+// now a row trigger, stands aside in its transactions). 0007_event_names
+// rewrites the kept events whose JSON numbered a message's direction or gave
+// a decision's fields their Go names, to the names the JSON form has used
+// since (every event is read once). Hosts with their own migration tool
+// apply the files of [Migrations] instead.
 // Every row carries its inbox's ID, the first column of every key;
 // identifiers compare byte by byte (COLLATE "C"), as Go compares strings.
 //

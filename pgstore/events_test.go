@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/routedesk/routedesk/inbox"
-	"github.com/routedesk/routedesk/pgstore"
 )
 
 // TestMigrateEventColumns fills a schema at version 5 (type and at
@@ -23,20 +22,13 @@ func TestMigrateEventColumns(t *testing.T) {
 	p := testPool(t)
 	ctx := context.Background()
 	schema := fmt.Sprint(schemaPrefix, "from_v5")
-	q := schemaAt(t, schema, 5, `INSERT INTO inboxes (id) VALUES ('a');
+	q, s := upgraded(t, schema, 5, `INSERT INTO inboxes (id) VALUES ('a');
 		INSERT INTO counters VALUES ('a', 0, 2, 0, 0);
 		INSERT INTO events (inbox, seq, event) VALUES
 			('a', 1, '{"seq":1,"inbox":"a","type":"keyword_received","at":"2025-03-03T09:00:00Z","keyword":"STOP"}'),
 			('a', 2, '{"seq":2,"inbox":"a","type":"keyword_received","at":"2025-03-03T10:00:00.000001+01:00","keyword":"HELP"}')`)
-	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
-		t.Fatalf("Migrate from version 5: %v", err)
-	}
-	s, err := pgstore.New(p, pgstore.WithSchema(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
 	nine := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-	err = s.Update(ctx, "a", func(tx inbox.Tx) error {
+	err := s.Update(ctx, "a", func(tx inbox.Tx) error {
 		_, err := tx.Emit(inbox.Event{Type: inbox.PresenceChanged, At: nine.Add(30*time.Minute + 7*time.Microsecond), Assignee: "a1"})
 		return err
 	})

@@ -51,7 +51,7 @@ func ExampleMigrations() {
 		log.Fatal(err)
 	}
 	fmt.Println(files)
-	// Output: [0001_init.sql 0002_automations.sql 0003_ticket_counts.sql 0004_event_times.sql 0005_new_replies.sql 0006_insert_costs.sql]
+	// Output: [0001_init.sql 0002_automations.sql 0003_ticket_counts.sql 0004_event_times.sql 0005_new_replies.sql 0006_insert_costs.sql 0007_event_names.sql]
 }
 
 // ExampleNew opens the store in a schema of the host's choice. New does no

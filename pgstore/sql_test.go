@@ -192,31 +192,39 @@ func schemaAt(t *testing.T, name string, version int, fill string) string {
 	return q
 }
 
+// upgraded makes the schema at version with fill (see schemaAt), migrates it
+// to the latest version and returns its quoted name and a Store on it.
+func upgraded(t *testing.T, name string, version int, fill string) (string, *pgstore.Store) {
+	t.Helper()
+	q := schemaAt(t, name, version, fill)
+	p := testPool(t)
+	if err := pgstore.Migrate(context.Background(), p, pgstore.WithSchema(name)); err != nil {
+		t.Fatalf("Migrate from version %d: %v", version, err)
+	}
+	s, err := pgstore.New(p, pgstore.WithSchema(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, s
+}
+
 // TestMigrateFromVersion1 upgrades a schema that a host migrated to version
 // 1 and filled before the automations: its rows read with the automations'
 // fields zero, and take the new ones.
 func TestMigrateFromVersion1(t *testing.T) {
 	t.Parallel()
-	p := testPool(t)
 	ctx := context.Background()
 	schema := fmt.Sprint("from_v1_", time.Now().UnixNano())
-	schemaAt(t, schema, 1, `INSERT INTO inboxes (id) VALUES ('a');
+	_, s := upgraded(t, schema, 1, `INSERT INTO inboxes (id) VALUES ('a');
 		INSERT INTO counters VALUES ('a', 1, 0, 0, 0);
 		INSERT INTO tickets VALUES ('a', 1, 'sms', 'sms:+15550001', '+15550001', '', 'open', '', '{}', true,
 			'2025-03-03 09:00Z', '2025-03-03 09:00Z', NULL, NULL, NULL);
 		INSERT INTO messages VALUES ('a', 1, 0, 'sms', 1, 'sms:+15550001', 'SM1', 'hi', '2025-03-03 09:00Z', false)`)
-	if err := pgstore.Migrate(ctx, p, pgstore.WithSchema(schema)); err != nil {
-		t.Fatalf("Migrate from version 1: %v", err)
-	}
-	s, err := pgstore.New(p, pgstore.WithSchema(schema))
-	if err != nil {
-		t.Fatal(err)
-	}
 	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 	want := inbox.Ticket{Number: 1, Channel: channel.SMS, Customer: "sms:+15550001", Key: "+15550001", Status: status.Open,
 		Unread: true, CreatedAt: at, ActiveAt: at}
 	wantThread := []inbox.Message{{Ticket: 1, Direction: inbox.Inbound, Author: "sms:+15550001", ID: "SM1", Body: "hi", At: at}}
-	err = s.Update(ctx, "a", func(tx inbox.Tx) error {
+	err := s.Update(ctx, "a", func(tx inbox.Tx) error {
 		got, err := tx.Ticket(1)
 		if err != nil {
 			return err
@@ -246,6 +254,57 @@ func TestMigrateFromVersion1(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMigrateEventNames upgrades a schema at version 6 whose events have
+// the JSON form of before migration 7 (a decision's fields by their Go
+// names, a message's direction by number): they read as they were written,
+// and their JSON has the names of today.
+func TestMigrateEventNames(t *testing.T) {
+	t.Parallel()
+	p := testPool(t)
+	ctx := context.Background()
+	schema := fmt.Sprint(schemaPrefix, "event_names")
+	q, s := upgraded(t, schema, 6, `INSERT INTO inboxes (id) VALUES ('a');
+		INSERT INTO counters VALUES ('a', 1, 4, 0, 0);
+		INSERT INTO tickets (inbox, number, channel, customer, key, subject, status, assignee, tags, unread, created_at, active_at)
+			VALUES ('a', 1, 'webchat', 'webchat:v', 'c1', '', 'open', 'ann', '{}', true, '2025-03-03 09:00Z', '2025-03-03 09:00Z');
+		INSERT INTO events (inbox, seq, ticket, type, at, event) VALUES
+		('a', 1, 1, 'ticket_assigned', '2025-03-03 09:00Z', '{"seq":1,"inbox":"a","type":"ticket_assigned","at":"2025-03-03T09:00:00Z","ticket":1,"assignee":"ann",
+			"decision":{"Agent":"ann","Closed":false,"Seq":7,"Eligible":2,"Offline":1,"AtCapacity":3,"OutsideHours":4}}'),
+		('a', 2, 1, 'message_received', '2025-03-03 09:00Z', '{"seq":2,"inbox":"a","type":"message_received","at":"2025-03-03T09:00:00Z","ticket":1,
+			"message":{"ticket":1,"index":0,"direction":1,"author":"webchat:v","body":"hi","at":"2025-03-03T09:00:00Z"}}'),
+		('a', 3, 1, 'follow_up_sent', '2025-03-03 09:00Z', '{"seq":3,"inbox":"a","type":"follow_up_sent","at":"2025-03-03T09:00:00Z","ticket":1,
+			"email_to":"v@example.com","messages":[{"ticket":1,"index":1,"direction":2,"author":"ann","body":"a","at":"2025-03-03T09:00:00Z"},
+			{"ticket":1,"index":2,"direction":0,"author":"ann","body":"b","at":"2025-03-03T09:00:00Z"}]}'),
+		('a', 4, NULL, 'presence_changed', '2025-03-03 09:00Z', '{"seq":4,"inbox":"a","type":"presence_changed","at":"2025-03-03T09:00:00Z","actor":"ann","presence":"online"}')`)
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	online := assign.Online
+	want := []inbox.Event{
+		{Seq: 1, Inbox: "a", Type: inbox.TicketAssigned, At: at, Ticket: 1, Assignee: "ann",
+			Decision: &assign.Decision{Agent: "ann", Seq: 7, Eligible: 2, Offline: 1, AtCapacity: 3, OutsideHours: 4}},
+		{Seq: 2, Inbox: "a", Type: inbox.MessageReceived, At: at, Ticket: 1,
+			Message: &inbox.Message{Ticket: 1, Direction: inbox.Inbound, Author: "webchat:v", Body: "hi", At: at}},
+		{Seq: 3, Inbox: "a", Type: inbox.FollowUpSent, At: at, Ticket: 1, EmailTo: "v@example.com", Messages: []inbox.Message{
+			{Ticket: 1, Index: 1, Direction: inbox.Outbound, Author: "ann", Body: "a", At: at},
+			{Ticket: 1, Index: 2, Author: "ann", Body: "b", At: at}}},
+		{Seq: 4, Inbox: "a", Type: inbox.PresenceChanged, At: at, Actor: "ann", Presence: &online},
+	}
+	err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		got, err := tx.Outbox(0, 10)
+		if d := cmp.Diff(want, got); err == nil && d != "" {
+			t.Errorf("the events of version 6 (-want +got):\n%s", d)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stale int
+	if err := p.QueryRow(ctx, `SELECT count(*) FROM `+q+`.events
+		WHERE event::text ~ '"(Agent|AtCapacity|OutsideHours)"|"direction": *[0-9]'`).Scan(&stale); err != nil || stale != 0 {
+		t.Errorf("%d events keep the names of before migration 7 (%v)", stale, err)
 	}
 }
 
