@@ -175,6 +175,10 @@ func (a Auto) String() string { return autos.string(a) }
 // matching [ErrInvalid].
 func (a Auto) MarshalText() ([]byte, error) { return autos.marshal(a) }
 
+// UnmarshalText decodes "none", "auto-reply", "auto-generated" or "bounce".
+// Anything else is a [*SyntaxError] and leaves a unchanged.
+func (a *Auto) UnmarshalText(text []byte) error { return autos.unmarshal(text, a) }
+
 // auto classifies e by its sender and its Auto-Submitted and Precedence
 // fields; a bounce first, then an auto-reply, then any other automatic mail.
 func (e *EmailFields) auto() Auto {

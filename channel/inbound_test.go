@@ -314,22 +314,12 @@ func TestText(t *testing.T) {
 	if diff := cmp.Diff(want, string(b)); diff != "" {
 		t.Errorf("JSON (-want +got)\n%s", diff)
 	}
-	var back struct {
-		Kinds   []channel.Kind
-		Classes []channel.KeywordClass
-		Origins []channel.Origin
-	}
+	var back all
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(v.Kinds, back.Kinds); diff != "" {
-		t.Errorf("kinds round trip (-want +got)\n%s", diff)
-	}
-	if diff := cmp.Diff(v.Classes, back.Classes); diff != "" {
-		t.Errorf("classes round trip (-want +got)\n%s", diff)
-	}
-	if diff := cmp.Diff(v.Origins, back.Origins); diff != "" {
-		t.Errorf("origins round trip (-want +got)\n%s", diff)
+	if diff := cmp.Diff(v, back); diff != "" {
+		t.Errorf("round trip (-want +got)\n%s", diff)
 	}
 }
 
@@ -354,7 +344,7 @@ func TestTextInvalid(t *testing.T) {
 	if want := `channel: invalid channel kind "SMS": want one of webchat, email, sms`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
-	for _, u := range []interface{ UnmarshalText([]byte) error }{new(channel.Kind), new(channel.KeywordClass), new(channel.Origin)} {
+	for _, u := range []interface{ UnmarshalText([]byte) error }{new(channel.Kind), new(channel.KeywordClass), new(channel.Origin), new(channel.Action), new(channel.Auto)} {
 		if err := u.UnmarshalText([]byte("")); !errors.Is(err, channel.ErrInvalid) {
 			t.Errorf("UnmarshalText(\"\") into %T = %v", u, err)
 		}
@@ -362,14 +352,14 @@ func TestTextInvalid(t *testing.T) {
 }
 
 func FuzzUnmarshalText(f *testing.F) {
-	for _, s := range []string{"webchat", "email", "sms", "opt-out", "help", "opt-in", "campaign", "flow", "", "none"} {
+	for _, s := range []string{"webchat", "email", "sms", "opt-out", "help", "opt-in", "campaign", "flow", "", "none", "new", "bounce"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, v := range []interface {
 			UnmarshalText([]byte) error
 			MarshalText() ([]byte, error)
-		}{new(channel.Kind), new(channel.KeywordClass), new(channel.Origin)} {
+		}{new(channel.Kind), new(channel.KeywordClass), new(channel.Origin), new(channel.Action), new(channel.Auto)} {
 			if err := v.UnmarshalText([]byte(s)); err != nil {
 				if !errors.Is(err, channel.ErrInvalid) {
 					t.Fatalf("%T.UnmarshalText(%q) = %v", v, s, err)

@@ -80,6 +80,10 @@ func (a Action) String() string { return actions.string(a) }
 // error matching [ErrInvalid].
 func (a Action) MarshalText() ([]byte, error) { return actions.marshal(a) }
 
+// UnmarshalText decodes an action's name. Anything else is a [*SyntaxError]
+// and leaves a unchanged.
+func (a *Action) UnmarshalText(text []byte) error { return actions.unmarshal(text, a) }
+
 // Decision is where an inbound message goes and what it does there.
 type Decision struct {
 	// Action is what to do with the message.
