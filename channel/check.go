@@ -67,21 +67,26 @@ func badToken(s string) string {
 
 // plainToken reports whether every byte of s is printable ASCII other than
 // space, "<" and ">": above 0x20, below 0x7f, and neither 0x3c nor 0x3e.
-func plainToken(s string) bool { return plain(s, notInToken) }
+func plainToken(s string) bool { return plain(s, true) }
 
 // plainText reports whether s is ASCII without NUL bytes, which is valid
 // text (see badText).
-func plainText(s string) bool { return plain(s, notText) }
+func plainText(s string) bool { return plain(s, false) }
 
 // notText marks the bytes that plainText refuses.
 var notText = newByteSet(func(c byte) bool { return c == 0 })
 
-// plain reports whether s holds no byte of bad, which is notInToken or
-// notText. It reads eight bytes at a time (a string shorter than that byte
-// by byte); the last word may overlap the one before.
-func plain(s string, bad *byteSet) bool {
+// plain reports whether s holds no byte of notInToken when token is true,
+// and of notText otherwise. It reads eight bytes at a time (a string
+// shorter than that byte by byte); the last word may overlap the one
+// before.
+func plain(s string, token bool) bool {
 	n := len(s)
 	if n < 8 {
+		bad := notText
+		if token {
+			bad = notInToken
+		}
 		for i := 0; i < n; i++ {
 			if bad[s[i]] {
 				return false
@@ -90,7 +95,6 @@ func plain(s string, bad *byteSet) bool {
 		return true
 	}
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	token := bad == notInToken
 	for i := 0; ; i += 8 {
 		i = min(i, n-8)
 		w := s[i : i+8]
