@@ -32,13 +32,11 @@ const ratioRounds = 10
 //
 // The two run one after the other, so a change in the machine's load
 // between them moves their ratio. "ratio" compares them in one stretch of
-// time: it splits b.N into ratioRounds rounds, each of which receives its
-// share of tickets through pgstore and then as many through the baseline
-// (into an inbox and a pool of their own), the order turning every round;
-// it reports the median of the rounds' ratios of pgstore's tickets/s to
-// the baseline's (metric "ratio"), and pgstore's tickets/s and p99 over
-// its rounds. An op of "ratio" is a ticket of each, so with -benchtime 6s
-// a round of each takes about 0.3 s.
+// time (see compare), each into an inbox and a pool of its own: it reports
+// the median of the rounds' ratios of pgstore's tickets/s to the
+// baseline's (metric "ratio"), pgstore's tickets/s and p99 over its rounds,
+// and the baseline's tickets/s. An op of "ratio" is a ticket of each, so
+// with -benchtime 6s a round of each takes about 0.3 s.
 func BenchmarkReceive(b *testing.B) {
 	s := newStore(b)
 	base := newBaseline(b, testPool(b))
@@ -50,29 +48,7 @@ func BenchmarkReceive(b *testing.B) {
 			measure(b, callers, base.receiver(b))
 		})
 		b.Run(fmt.Sprintf("callers=%d/ratio", callers), func(b *testing.B) {
-			ops := [2]func(context.Context) error{receiver(b, s), base.receiver(b)}
-			var store round
-			var ratios []float64
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range ratioRounds {
-				n := b.N*(i+1)/ratioRounds - b.N*i/ratioRounds
-				if n == 0 {
-					continue
-				}
-				var r [2]round
-				for k := range 2 {
-					j := (i + k) % 2 // pgstore first in even rounds, the baseline first in odd ones
-					r[j] = runRound(b, callers, n, ops[j])
-				}
-				ratios = append(ratios, r[0].rate()/r[1].rate())
-				store.elapsed += r[0].elapsed
-				store.latencies = append(store.latencies, r[0].latencies...)
-			}
-			b.StopTimer()
-			reportRound(b, store)
-			slices.Sort(ratios)
-			b.ReportMetric(ratios[len(ratios)/2], "ratio")
+			compare(b, callers, "tickets/s", receiver(b, s), base.receiver(b))
 		})
 	}
 }
@@ -98,7 +74,42 @@ func receiver(b *testing.B, s *pgstore.Store) func(context.Context) error {
 func measure(b *testing.B, callers int, op func(context.Context) error) {
 	b.ReportAllocs()
 	b.ResetTimer()
-	reportRound(b, runRound(b, callers, b.N, op))
+	r := runRound(b, callers, b.N, op)
+	b.StopTimer()
+	r.report(b, "tickets/s")
+}
+
+// compare measures op against base in one stretch of time: it splits b.N
+// into ratioRounds rounds, each of which runs its share of ops through op
+// and then as many through base, from callers goroutines, the order turning
+// every round. It reports the median of the rounds' ratios of op's rate to
+// base's (metric "ratio"), op's rate (in unit, for example "tickets/s")
+// and p99 over its rounds, and base's rate ("base-" + unit).
+func compare(b *testing.B, callers int, unit string, op, base func(context.Context) error) {
+	ops := [2]func(context.Context) error{op, base}
+	var all [2]round
+	var ratios []float64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range ratioRounds {
+		n := b.N*(i+1)/ratioRounds - b.N*i/ratioRounds
+		if n == 0 {
+			continue
+		}
+		var r [2]round
+		for k := range 2 {
+			j := (i + k) % 2 // op first in even rounds, base first in odd ones
+			r[j] = runRound(b, callers, n, ops[j])
+			all[j].elapsed += r[j].elapsed
+			all[j].latencies = append(all[j].latencies, r[j].latencies...)
+		}
+		ratios = append(ratios, r[0].rate()/r[1].rate())
+	}
+	b.StopTimer()
+	all[0].report(b, unit)
+	b.ReportMetric(all[1].rate(), "base-"+unit)
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 }
 
 // round is what runRound measured: how long the tickets took in all, and
@@ -140,12 +151,11 @@ func runRound(b *testing.B, callers, n int, op func(context.Context) error) roun
 	return r
 }
 
-// reportRound reports the tickets/s of r and its latency at the 99th
+// report reports r's rate, in unit, and its latency at the 99th
 // percentile.
-func reportRound(b *testing.B, r round) {
-	b.StopTimer()
+func (r round) report(b *testing.B, unit string) {
 	slices.Sort(r.latencies)
-	b.ReportMetric(r.rate(), "tickets/s")
+	b.ReportMetric(r.rate(), unit)
 	b.ReportMetric(float64(r.latencies[(len(r.latencies)*99)/100])/float64(time.Millisecond), "p99-ms")
 }
 

@@ -20,12 +20,19 @@ func (s *Store) Explain(ctx context.Context, id string, f inbox.Filter) (tickets
 		}
 		return s.explain(ctx, q, args...)
 	}
-	if tickets, err = explain(s.ticketsQuery(id, &f, countedByTable(&f))); err != nil {
+	if tickets, err = explain(s.TicketsStatement(id, f)); err != nil {
 		return "", "", err
 	}
 	q, args, err := s.countQuery(id, &f)
 	count, err = explain(q, args, err)
 	return tickets, count, err
+}
+
+// TicketsStatement returns the statement, and its arguments, that a View's
+// Tickets(f) sends in the inbox (with the count, when the ticket_counts
+// table answers it).
+func (s *Store) TicketsStatement(id string, f inbox.Filter) (string, []any, error) {
+	return s.ticketsQuery(id, &f, countedByTable(&f))
 }
 
 // ExplainFollowUpDue returns the plan PostgreSQL chooses for
