@@ -13,12 +13,8 @@ import (
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/inbox/memstore"
+	"github.com/routedesk/routedesk/inbox/storetest"
 )
-
-// stepClock is an inbox.Clock that the test moves.
-type stepClock struct{ now time.Time }
-
-func (c *stepClock) Now() time.Time { return c.now }
 
 // automationsRun is what one run of automationsScenario leaves: the whole
 // outbox, what waits in it, each ticket's thread, and the customers.
@@ -36,7 +32,7 @@ type automationsRun struct {
 func automationsScenario(t *testing.T, s inbox.Store) automationsRun {
 	t.Helper()
 	ctx := context.Background()
-	clock := &stepClock{now: time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC)}
+	clock := storetest.NewClock(time.Date(2025, 6, 2, 9, 0, 0, 0, time.UTC))
 	ib, err := inbox.New(s, "auto", inbox.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +54,7 @@ func automationsScenario(t *testing.T, s inbox.Store) automationsRun {
 		AttributionWindow: ptr(48 * time.Hour),
 	})
 	must("UpdateSettings", err)
-	step := func(d time.Duration) { clock.now = clock.now.Add(d) }
+	step := clock.Add
 	sms := func(id, body string) {
 		t.Helper()
 		_, err := ib.Receive(ctx, channel.Inbound{Kind: channel.SMS, Body: body,
@@ -78,7 +74,7 @@ func automationsScenario(t *testing.T, s inbox.Store) automationsRun {
 		must("Reply", err)
 	}
 
-	must("RecordSent", ib.RecordSent(ctx, "sms:+15550102000", channel.Sent{ID: "C1", Origin: channel.Campaign, At: clock.now.Add(-time.Hour)}))
+	must("RecordSent", ib.RecordSent(ctx, "sms:+15550102000", channel.Sent{ID: "C1", Origin: channel.Campaign, At: clock.Now().Add(-time.Hour)}))
 	sms("SM1", "What's the discount code?") // attributed, auto-replied, notified
 	step(time.Minute)
 	sms("SM2", "Hello?") // within the cool-down and the interval: neither
@@ -211,7 +207,7 @@ func TestMigrateNewReplies(t *testing.T) {
 	}
 	// Ticket 1's visitor goes away again: the follow-up carries its two
 	// replies.
-	clock := &stepClock{now: time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)}
+	clock := storetest.NewClock(time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC))
 	ib, err := inbox.New(s, "a", inbox.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)

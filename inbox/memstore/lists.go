@@ -40,8 +40,8 @@ func (v *viewLists) get(k listKey) *list {
 	return nil
 }
 
-// make returns the list of k, making it when it is new.
-func (v *viewLists) make(k listKey) *list {
+// ensure returns the list of k, making it when it is new.
+func (v *viewLists) ensure(k listKey) *list {
 	if l := v.get(k); l != nil {
 		return l
 	}
@@ -107,7 +107,7 @@ func (d *data) index(n uint32, old, next *ticket) {
 			l.oldest.delete(n)
 		}
 		if in1 {
-			l := d.lists.make(k1)
+			l := d.lists.ensure(k1)
 			l.latest.insert(e1)
 			l.oldest.insert(n)
 		}
