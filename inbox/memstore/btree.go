@@ -57,10 +57,18 @@ func (t *btree[K]) search(n *bnode[K], k K, after bool) (int, bool) {
 	return lo, !after && lo < n.n && t.cmp(n.items[lo], k) == 0
 }
 
-// insert adds k and reports whether it was absent.
+// insert adds k and reports whether it was absent. A key above every key
+// goes straight into the last leaf when it has room: the last leaf holds the
+// tree's largest keys, so no separator above it needs to change.
 func (t *btree[K]) insert(k K) bool {
 	if t.root == nil {
 		t.root = &bnode[K]{}
+	}
+	if l := t.lastLeaf(); l.n > 0 && l.n < maxItems && t.cmp(l.items[l.n-1], k) < 0 {
+		l.items[l.n] = k
+		l.n++
+		t.size++
+		return true
 	}
 	if t.root.n == maxItems {
 		old := t.root
@@ -96,6 +104,15 @@ func (t *btree[K]) insert(k K) bool {
 		}
 		n = n.kids[i]
 	}
+}
+
+// lastLeaf returns the rightmost leaf of the tree, whose root is not nil.
+func (t *btree[K]) lastLeaf() *bnode[K] {
+	n := t.root
+	for !n.leaf() {
+		n = n.kids[n.n]
+	}
+	return n
 }
 
 // split splits the full child i of p around one of its keys, which moves up

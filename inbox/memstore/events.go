@@ -37,10 +37,9 @@ type span struct {
 
 func (l *eventLog) len() int { return l.at.len() }
 
-// add appends a record.
-func (l *eventLog) add(rec []byte) {
+// add appends a record, whose At (as kept) is at.
+func (l *eventLog) add(rec []byte, at int64) {
 	k := len(l.pages) - 1
-	at := recordAt(rec)
 	switch {
 	case k < 0:
 		l.pages = append(l.pages, nil) // the first page grows like a slice
@@ -59,10 +58,7 @@ func (l *eventLog) add(rec []byte) {
 
 // recordAt returns the At (as kept) of the record that starts rec: it
 // follows the type and the flags.
-func recordAt(rec []byte) int64 {
-	_, n := binary.Uvarint(rec[1:])
-	return int64(binary.LittleEndian.Uint64(rec[1+n:]))
-}
+func recordAt(rec []byte) int64 { return int64(binary.LittleEndian.Uint64(rec[3:])) }
 
 // record returns the bytes from the start of event seq's record.
 func (l *eventLog) record(seq int64) []byte {
@@ -86,7 +82,7 @@ func (l *eventLog) truncate(n int) {
 
 // The flags of an encoded event: which fields follow.
 const (
-	hasTicket = 1 << iota
+	hasTicket uint16 = 1 << iota
 	hasActor
 	hasMessageRef // Message is the stored message whose number follows
 	hasMessage    // Message is encoded in full
@@ -104,42 +100,40 @@ const (
 	hasRecipients
 )
 
-// encodeEvent appends the record of e to b. back is how many events before e
-// the previous event of e's ticket is (0 if none); msg is the number of the
-// stored message equal to *e.Message, or 0. The record is: the type, the
-// flags (uvarint), At, then the fields that are set, in the order of the
-// flags. Strings are a uvarint length and the bytes, times 8 bytes (as
-// kept), lists a uvarint length and the items. It returns an error
-// matching [inbox.ErrInvalid] when a time of e cannot be kept.
-func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32) ([]byte, error) {
-	flags := flag(e.Ticket != 0, hasTicket) | flag(e.Actor != "", hasActor) |
-		flag(e.Message != nil && msg != 0, hasMessageRef) | flag(e.Message != nil && msg == 0, hasMessage) |
-		flag(e.Assignee != "", hasAssignee) | flag(e.Decision != nil, hasDecision) |
-		flag(e.From != 0, hasFrom) | flag(e.To != 0, hasTo) | flag(e.Status != 0, hasStatus) |
-		flag(len(e.Tags) > 0, hasTags) | flag(e.Keyword != "", hasKeyword) | flag(e.Presence != nil, hasPresence) |
-		flag(e.EmailFrom != "", hasEmailFrom) | flag(e.EmailTo != "", hasEmailTo) |
-		flag(len(e.Messages) > 0, hasMessages) | flag(len(e.Recipients) > 0, hasRecipients)
-	w := encoder{b: append(b, byte(e.Type))}
-	w.uvarint(flags)
-	w.time("Event.At", e.At)
-	if flags&hasTicket != 0 {
+// encodeEvent appends the record of e to b. at is e.At as kept; back is how
+// many events before e the previous event of e's ticket is (0 if none); msg
+// is the number of the stored message equal to *e.Message, or 0. The record
+// is: the type, the flags (2 bytes, little-endian: which fields follow), At
+// (8 bytes), then the fields that are set, in the order of the flags.
+// Strings are a uvarint length and the bytes, times 8 bytes (as kept), lists
+// a uvarint length and the items. It returns an error matching
+// [inbox.ErrInvalid] when a time of e's messages cannot be kept.
+func encodeEvent(b []byte, e *inbox.Event, at, back int64, msg uint32) ([]byte, error) {
+	start := len(b)
+	w := encoder{b: append(b, byte(e.Type), 0, 0)} // the flags, set at the end
+	w.b = binary.LittleEndian.AppendUint64(w.b, uint64(at))
+	if e.Ticket != 0 {
+		w.flags |= hasTicket
 		w.uvarint(uint64(e.Ticket))
 		w.uvarint(uint64(back))
 	}
-	if flags&hasActor != 0 {
+	if e.Actor != "" {
+		w.flags |= hasActor
 		w.string(e.Actor)
 	}
-	if flags&hasMessageRef != 0 {
+	if e.Message != nil && msg != 0 {
+		w.flags |= hasMessageRef
 		w.uvarint(uint64(msg))
-	}
-	if flags&hasMessage != 0 {
+	} else if e.Message != nil {
+		w.flags |= hasMessage
 		w.message(e.Message, "Event.Message.At", "Event.Message.Attribution.At")
 	}
-	if flags&hasAssignee != 0 {
+	if e.Assignee != "" {
+		w.flags |= hasAssignee
 		w.string(e.Assignee)
 	}
-	if flags&hasDecision != 0 {
-		d := e.Decision
+	if d := e.Decision; d != nil {
+		w.flags |= hasDecision
 		w.string(d.Agent)
 		w.b = append(w.b, boolByte(d.Closed))
 		w.uvarint(d.Seq)
@@ -148,54 +142,59 @@ func encodeEvent(b []byte, e *inbox.Event, back int64, msg uint32) ([]byte, erro
 		w.varint(int64(d.AtCapacity))
 		w.varint(int64(d.OutsideHours))
 	}
-	if flags&hasFrom != 0 {
+	if e.From != 0 {
+		w.flags |= hasFrom
 		w.b = append(w.b, byte(e.From))
 	}
-	if flags&hasTo != 0 {
+	if e.To != 0 {
+		w.flags |= hasTo
 		w.b = append(w.b, byte(e.To))
 	}
-	if flags&hasStatus != 0 {
+	if e.Status != 0 {
+		w.flags |= hasStatus
 		w.b = append(w.b, byte(e.Status))
 	}
-	if flags&hasTags != 0 {
+	if len(e.Tags) > 0 {
+		w.flags |= hasTags
 		w.strings(e.Tags)
 	}
-	if flags&hasKeyword != 0 {
+	if e.Keyword != "" {
+		w.flags |= hasKeyword
 		w.string(e.Keyword)
 	}
-	if flags&hasPresence != 0 {
+	if e.Presence != nil {
+		w.flags |= hasPresence
 		w.b = append(w.b, byte(*e.Presence))
 	}
-	if flags&hasEmailFrom != 0 {
+	if e.EmailFrom != "" {
+		w.flags |= hasEmailFrom
 		w.string(e.EmailFrom)
 	}
-	if flags&hasEmailTo != 0 {
+	if e.EmailTo != "" {
+		w.flags |= hasEmailTo
 		w.string(e.EmailTo)
 	}
-	if flags&hasMessages != 0 {
+	if len(e.Messages) > 0 {
+		w.flags |= hasMessages
 		w.uvarint(uint64(len(e.Messages)))
 		for i := range e.Messages {
 			w.message(&e.Messages[i], "Event.Messages.At", "Event.Messages.Attribution.At")
 		}
 	}
-	if flags&hasRecipients != 0 {
+	if len(e.Recipients) > 0 {
+		w.flags |= hasRecipients
 		w.strings(e.Recipients)
 	}
+	binary.LittleEndian.PutUint16(w.b[start+1:], w.flags)
 	return w.b, w.err
 }
 
-// flag returns f when set is true, and 0 otherwise.
-func flag(set bool, f uint64) uint64 {
-	if set {
-		return f
-	}
-	return 0
-}
-
-// encoder appends to a record, keeping the first error.
+// encoder appends to a record, keeping the first error and the flags of the
+// fields written.
 type encoder struct {
-	b   []byte
-	err error
+	b     []byte
+	flags uint16
+	err   error
 }
 
 func (w *encoder) uvarint(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
@@ -266,6 +265,12 @@ func (d *decoder) uvarint() uint64 {
 func (d *decoder) varint() int64 {
 	v, n := binary.Varint(*d)
 	*d = (*d)[n:]
+	return v
+}
+
+func (d *decoder) uint16() uint16 {
+	v := binary.LittleEndian.Uint16(*d)
+	*d = (*d)[2:]
 	return v
 }
 
@@ -360,7 +365,7 @@ func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 			return s
 		}
 	}
-	flags := r.uvarint()
+	flags := r.uint16()
 	e.At = decodeTime(r.fixed())
 	var prev int64
 	if flags&hasTicket != 0 {
@@ -446,9 +451,13 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 			return inbox.Event{}, noTicket(e.Ticket)
 		}
 	}
+	at, err := encodeTime("Event.At", e.At)
+	if err != nil {
+		return inbox.Event{}, err
+	}
 	var msg uint32
-	if e.Message != nil {
-		msg = d.storedMessage(e.Message)
+	if e.Message != nil && *e.Message == d.added.m {
+		msg = d.added.ref
 	}
 	seq := int64(d.events.len() + 1)
 	var prev, back int64
@@ -458,36 +467,17 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 			back = seq - prev
 		}
 	}
-	d.scratch, err = encodeEvent(d.scratch[:0], &e, back, msg)
+	d.scratch, err = encodeEvent(d.scratch[:0], &e, at, back, msg)
 	if err != nil {
 		return inbox.Event{}, err
 	}
-	d.events.add(d.scratch)
+	d.events.add(d.scratch, at)
 	if t != nil {
 		t.lastEvent = seq
 	}
 	d.undo.add(undoStep{kind: undoEvent, n: int(seq), number: e.Ticket, prev: prev})
 	e.Seq, e.Inbox = seq, d.id
 	return e, nil
-}
-
-// storedMessage returns the number of the last message of m's ticket when m
-// is equal to it (the usual event: the message just added), so the event
-// can refer to it instead of holding a copy; otherwise 0.
-func (d *data) storedMessage(m *inbox.Message) uint32 {
-	t := d.ticket(m.Ticket)
-	if t == nil || t.lastMessage == 0 {
-		return 0
-	}
-	s := d.messages.at(int(t.lastMessage - 1))
-	if int(s.index) != m.Index || s.direction != m.Direction || s.flags != messageFlags(m) || !decodeTime(s.at).Equal(m.At) ||
-		d.text.get(s.author) != m.Author || d.text.get(s.id) != m.ID || d.text.get(s.body) != m.Body {
-		return 0
-	}
-	if a := m.Attribution; a != nil && (a.Origin != s.origin || a.ID != d.text.get(s.sentID) || !decodeTime(s.sentAt).Equal(a.At)) {
-		return 0
-	}
-	return t.lastMessage
 }
 
 // History implements [inbox.ReadTx].

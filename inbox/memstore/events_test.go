@@ -72,7 +72,11 @@ func FuzzEventCodec(f *testing.F) {
 			e.Message = &m
 		}
 		kept := !slices.ContainsFunc(times, func(t time.Time) bool { return second(encodeTime("", t)) != nil })
-		rec, err := encodeEvent(nil, &e, back, 0)
+		at, err := encodeTime("Event.At", e.At)
+		var rec []byte
+		if err == nil {
+			rec, err = encodeEvent(nil, &e, at, back, 0)
+		}
 		if !kept {
 			if !errors.Is(err, inbox.ErrInvalid) {
 				t.Fatalf("an event with a time outside the years 1678 to 2261 encoded with error %v", err)
@@ -83,7 +87,7 @@ func FuzzEventCodec(f *testing.F) {
 			t.Fatal(err)
 		}
 		d := newData("fuzz", New().seed)
-		d.events.add(rec)
+		d.events.add(rec, at)
 		got, prev := d.decodeEvent(1)
 		e.Seq, e.Inbox = 1, "fuzz"
 		if diff := cmp.Diff(e, got); diff != "" {

@@ -109,6 +109,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 		prev: t.lastMessage, kind: kind, direction: m.Direction, flags: messageFlags(&m), origin: sent.Origin,
 	})
 	m.Index = int(t.messageCount)
+	d.added.m, d.added.ref = m, ref
 	t.lastMessage = ref
 	t.messageCount++
 	if key.key != "" {

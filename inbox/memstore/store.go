@@ -58,6 +58,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 			d.rollback()
 		}
 		d.undo.reset()
+		d.added.m, d.added.ref = inbox.Message{}, 0
 	}()
 	if err := fn(tx); err != nil {
 		return err
@@ -134,6 +135,13 @@ type data struct {
 
 	undo    undoLog // the open transaction's
 	scratch []byte  // where Emit encodes
+	// added is the message AddMessage last returned in the open
+	// transaction, and its number: an event of that message (the usual one)
+	// refers to it instead of holding a copy.
+	added struct {
+		m   inbox.Message
+		ref uint32
+	}
 }
 
 // threadKey is a key unique within a channel: a ticket's Key or a message's ID.
