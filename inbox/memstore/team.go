@@ -132,11 +132,7 @@ func (w *writeTx) PutRotationMember(m assign.Member) error {
 		return err
 	}
 	d.undoRotationMember(m.ID)
-	if err := d.rotation.Put(m); err != nil {
-		d.forgetRotationMember()
-		return err
-	}
-	return nil
+	return d.rotation.Put(m)
 }
 
 // RemoveRotationMember implements [inbox.Tx]. Removing someone who is not a
@@ -158,11 +154,7 @@ func (w *writeTx) ApplyDecision(dec assign.Decision) error {
 		return err
 	}
 	d.undoRotationMember(dec.Agent)
-	if err := d.rotation.Apply(dec); err != nil {
-		d.forgetRotationMember()
-		return err
-	}
-	return nil
+	return d.rotation.Apply(dec)
 }
 
 // SavedViews implements [inbox.ReadTx].

@@ -136,19 +136,21 @@ func (d *data) revert(u *undoStep) {
 }
 
 // undoRotationMember records how to put the rotation member id and the
-// rotation's Seq back as they are now.
+// rotation's Seq back as they are now, unless the transaction's last
+// rotation step was id's: a rotation write changes only its member and the
+// Seq, and each records its step first, so that step already puts both back
+// as they were (round robin's decision and the new ticket's load write the
+// same member in turn). A write that then fails leaves its step: putting
+// back what is there changes nothing.
 func (d *data) undoRotationMember(id string) {
+	u := &d.undo
+	if n := len(u.members); n > 0 && u.members[n-1].ID == id {
+		return
+	}
 	old, had := d.rotation.Member(id)
 	if !had {
 		old.ID = id
 	}
-	d.undo.members = append(d.undo.members, old)
-	d.undo.add(undoStep{kind: undoRotation, had: had, seq: d.rotation.Seq()})
-}
-
-// forgetRotationMember drops the step of undoRotationMember, for a rotation
-// write that changed nothing.
-func (d *data) forgetRotationMember() {
-	d.undo.steps = d.undo.steps[:len(d.undo.steps)-1]
-	pop(&d.undo.members)
+	u.members = append(u.members, old)
+	u.add(undoStep{kind: undoRotation, had: had, seq: d.rotation.Seq()})
 }

@@ -192,7 +192,11 @@ func failedWrites(t fataler, tx inbox.Tx) {
 	ok(t, tx.SetDelivered(3))
 	ok(t, tx.PutRotationMember(assign.Member{ID: "cy", Joined: 3, Presence: assign.Online}))
 	ok(t, tx.PutRotationMember(assign.Member{ID: "ann", Joined: 1, Presence: assign.Offline, Open: 2}))
-	ok(t, tx.ApplyDecision(try(tx.Rotation()).must(t).Pick(at(3), nil)))
+	d := try(tx.Rotation()).must(t).Pick(at(3), nil)
+	ok(t, tx.ApplyDecision(d))
+	picked, _ := try(tx.Rotation()).must(t).Member(d.Agent)
+	picked.Open++
+	ok(t, tx.PutRotationMember(picked)) // its ticket's load: a Receive writes the member it picked twice
 	ok(t, tx.RemoveRotationMember("bob"))
 	ok(t, tx.PutSavedView(inbox.SavedView{ID: "v1", Name: "renamed", Owner: "ann", Shared: true}))
 	ok(t, tx.PutSavedView(inbox.SavedView{ID: "v2", Name: "new", Owner: "bob"}))
