@@ -252,8 +252,9 @@ func (a automated) emit(tx Tx, s *Settings, number int64, kind channel.Kind, m *
 	if a.reply == "" {
 		return nil
 	}
-	reply, err := tx.AddMessage(kind, Message{Ticket: number, Direction: Outbound, Body: a.reply, At: now, Automatic: true})
-	if err != nil {
+	reply := Message{Ticket: number, Direction: Outbound, Body: a.reply, At: now, Automatic: true}
+	var err error
+	if reply.Index, err = tx.AddMessage(kind, reply); err != nil {
 		return err
 	}
 	_, err = tx.Emit(Event{Type: ReplySent, At: now, Ticket: number, Message: &reply})

@@ -132,7 +132,7 @@ func (rc *receipt) file(tx Tx) error {
 		}
 	}
 	r.Ticket, m.Ticket = t.Number, t.Number
-	if *m, err = tx.AddMessage(in.Kind, *m); err != nil {
+	if m.Index, err = tx.AddMessage(in.Kind, *m); err != nil {
 		return err
 	}
 	if _, err := tx.Emit(Event{Type: MessageReceived, At: now, Ticket: t.Number, Message: m}); err != nil {
@@ -163,7 +163,7 @@ func (rc *receipt) arrived(tx Tx, s *Settings, t *Ticket, isNew bool) (err error
 // records it, with round robin's decision when there was one.
 func create(tx Tx, t *Ticket, d *assign.Decision) error {
 	var err error
-	if *t, err = tx.CreateTicket(*t); err != nil {
+	if t.Number, err = tx.CreateTicket(*t); err != nil {
 		return err
 	}
 	if err := addLoad(tx, holder(t), +1); err != nil {
@@ -201,7 +201,7 @@ func (ib *Inbox) Reply(ctx context.Context, a Actor, ticket int64, body string, 
 			_, _ = rand.Read(r[:])
 			m.ID = fmt.Sprintf("%d.%d.%s@%s", t.Number, now.UnixMicro(), hex.EncodeToString(r[:]), ib.domain)
 		}
-		if m, err = tx.AddMessage(t.Channel, m); err != nil {
+		if m.Index, err = tx.AddMessage(t.Channel, m); err != nil {
 			return err
 		}
 		s, err := settings(tx)

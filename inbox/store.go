@@ -96,6 +96,10 @@ type ReadTx interface {
 // Tx reads and writes one inbox inside a read-write transaction. When a
 // method of Tx fails, fn must return (that error or another): a SQL store
 // cannot go on with a transaction after, say, a unique violation.
+//
+// The writes that number what they add (CreateTicket, AddMessage, Emit)
+// return only the number: the caller has the rest, and copying these large
+// structs back would be work on every message received.
 type Tx interface {
 	ReadTx
 	// PutSettings saves the settings.
@@ -106,17 +110,18 @@ type Tx interface {
 	DeleteMember(id string) error
 
 	// CreateTicket stores a new ticket with the next number of the inbox
-	// (the first is 1) and returns it with its number set. It is ErrConflict
-	// if an SMS ticket with the same key exists: one SMS ticket per phone.
-	CreateTicket(t Ticket) (Ticket, error)
+	// (the first is 1), ignoring t.Number, and returns the number. It is
+	// ErrConflict if an SMS ticket with the same key exists: one SMS ticket
+	// per phone.
+	CreateTicket(t Ticket) (int64, error)
 	// PutTicket replaces an existing ticket; ErrNotFound if absent. A
 	// ticket's Channel, Customer and Key are fixed at creation: changing one
 	// is ErrInvalid.
 	PutTicket(t Ticket) error
-	// AddMessage appends a message to its ticket's thread, setting its Index,
-	// and returns it. A message ID (Message.ID) already held in the inbox for
-	// the same channel is ErrConflict.
-	AddMessage(kind channel.Kind, m Message) (Message, error)
+	// AddMessage appends a message to its ticket's thread, ignoring m.Index,
+	// and returns its Index there. A message ID (Message.ID) already held in
+	// the inbox for the same channel is ErrConflict.
+	AddMessage(kind channel.Kind, m Message) (int, error)
 
 	// PutCustomer inserts or replaces what the inbox keeps about a customer.
 	PutCustomer(Customer) error
@@ -130,10 +135,10 @@ type Tx interface {
 	ApplyDecision(assign.Decision) error
 
 	// Emit appends an event to the outbox (and, when it has a ticket, to the
-	// ticket's history), setting its Seq (dense, from 1, per inbox) and
-	// Inbox, and returns it. An unknown Type, or a Ticket that does not
+	// ticket's history), ignoring e.Seq and e.Inbox, and returns its Seq:
+	// dense, from 1, per inbox. An unknown Type, or a Ticket that does not
 	// exist, is an error.
-	Emit(Event) (Event, error)
+	Emit(e Event) (int64, error)
 	// SetDelivered records that every event up to seq was delivered. It never
 	// moves back: a smaller seq leaves it as it is. A seq below 0 or above
 	// the last event's is ErrInvalid.

@@ -13,15 +13,15 @@ import (
 
 // Emit implements [inbox.Tx]. The event is kept in its JSON form, with its
 // times to the microsecond, in UTC.
-func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
+func (w *writeTx) Emit(e inbox.Event) (int64, error) {
 	if err := w.load(); err != nil {
-		return inbox.Event{}, err
+		return 0, err
 	}
 	if !e.Type.Valid() {
-		return inbox.Event{}, invalid("Event.Type", e.Type.String())
+		return 0, invalid("Event.Type", e.Type.String())
 	}
 	if e.Ticket != 0 && !w.exists(e.Ticket) {
-		return inbox.Event{}, notFound("ticket", e.Ticket)
+		return 0, notFound("ticket", e.Ticket)
 	}
 	e.Seq, e.Inbox = w.row.lastEvent+1, w.inbox
 	e.At = e.At.UTC().Truncate(time.Microsecond)
@@ -38,15 +38,15 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 		e.Messages = ms
 	}
 	if err := checkEvent(&e); err != nil {
-		return inbox.Event{}, err
+		return 0, err
 	}
 	text, err := json.Marshal(&e)
 	if err != nil {
-		return inbox.Event{}, invalid("Event", err.Error())
+		return 0, invalid("Event", err.Error())
 	}
 	w.emitted.add(&e, text)
 	w.row.lastEvent, w.dirty = e.Seq, true
-	return e, nil
+	return e.Seq, nil
 }
 
 // eventRows are events waiting to be inserted, by column.

@@ -12,24 +12,23 @@ import (
 
 // AddMessage implements [inbox.Tx]. One statement numbers the message after
 // the thread's last and inserts it, unless its ID is taken (ErrConflict).
-func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message, error) {
+func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
 	if err := w.load(); err != nil {
-		return inbox.Message{}, err
+		return 0, err
 	}
 	if !kind.Valid() {
-		return inbox.Message{}, invalid("channel kind", kind.String())
+		return 0, invalid("channel kind", kind.String())
 	}
 	if !w.exists(m.Ticket) {
-		return inbox.Message{}, notFound("ticket", m.Ticket)
+		return 0, notFound("ticket", m.Ticket)
 	}
 	if err := firstError(checkMessage("Message", &m), checkKey("Message.ID", m.ID)); err != nil {
-		return inbox.Message{}, err
+		return 0, err
 	}
 	attribution, err := encodeAttribution(m.Attribution)
 	if err != nil {
-		return inbox.Message{}, err
+		return 0, err
 	}
-	m.Attribution = keptSent(m.Attribution)
 	key := uniqueKey{messageID, kind, m.ID}
 	if next, ok := w.threads[m.Ticket]; ok && (m.ID == "" || w.absent[key]) {
 		// The index is known and the ID cannot be taken: queue it.
@@ -38,10 +37,10 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`),
 			w.inbox, m.Ticket, int64(m.Index), kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic, attribution)
 		if err != nil {
-			return inbox.Message{}, err
+			return 0, err
 		}
 		w.added(key, m.Ticket, m.Index)
-		return m, nil
+		return m.Index, nil
 	}
 	inserted, err := w.queryRow(w.s.sql(`INSERT INTO {s}.messages (inbox, ticket, index, kind, direction, author, id, body, sent_at, automatic, attribution)
 		SELECT $1, $2, coalesce(max(index) + 1, 0), $3, $4, $5, $6, $7, $8, $9, $10 FROM {s}.messages WHERE inbox = $1 AND ticket = $2
@@ -49,12 +48,12 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 		[]any{w.inbox, m.Ticket, kind.String(), int16(m.Direction), m.Author, m.ID, m.Body, keptTime(m.At), m.Automatic, attribution}, &m.Index)
 	switch {
 	case err != nil:
-		return inbox.Message{}, err
+		return 0, err
 	case !inserted:
-		return inbox.Message{}, fmt.Errorf("pgstore: a %v message with ID %q exists: %w", kind, m.ID, inbox.ErrConflict)
+		return 0, fmt.Errorf("pgstore: a %v message with ID %q exists: %w", kind, m.ID, inbox.ErrConflict)
 	}
 	w.added(key, m.Ticket, m.Index)
-	return m, nil
+	return m.Index, nil
 }
 
 // uniqueKey is a value that a unique index holds: a message ID of a channel,

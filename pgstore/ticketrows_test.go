@@ -57,11 +57,12 @@ func TestTicketRows(t *testing.T) {
 		var want []inbox.Ticket
 		err := binary.Update(ctx, id, func(tx inbox.Tx) error {
 			for _, tk := range tickets {
-				got, err := tx.CreateTicket(tk)
+				n, err := tx.CreateTicket(tk)
 				if err != nil {
 					return err
 				}
-				want = append(want, kept(got))
+				tk.Number = n
+				want = append(want, kept(tk))
 			}
 			return nil
 		})

@@ -176,15 +176,15 @@ func ticketArgs(t *inbox.Ticket) []any {
 // at once, to learn whether the key is taken (ErrConflict), unless the
 // transaction looked the key up and found no ticket; any other ticket cannot
 // conflict, and is queued with the transaction's next round trip.
-func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
+func (w *writeTx) CreateTicket(t inbox.Ticket) (int64, error) {
 	if err := w.load(); err != nil {
-		return inbox.Ticket{}, err
+		return 0, err
 	}
 	if err := checkTicket(&t); err != nil {
-		return inbox.Ticket{}, err
+		return 0, err
 	}
 	if w.row.lastTicket == math.MaxInt64 {
-		return inbox.Ticket{}, fmt.Errorf("pgstore: the inbox has %d tickets, the most it can number: %w", w.row.lastTicket, inbox.ErrConflict)
+		return 0, fmt.Errorf("pgstore: the inbox has %d tickets, the most it can number: %w", w.row.lastTicket, inbox.ErrConflict)
 	}
 	t.Number = w.row.lastTicket + 1
 	args := append([]any{w.inbox, t.Number}, ticketArgs(&t)...)
@@ -192,13 +192,13 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	if t.Channel == channel.SMS && t.Key != "" && !w.absent[key] {
 		inserted, err := w.queryRow(w.s.sql(insertSMS), args, new(bool))
 		if err != nil {
-			return inbox.Ticket{}, err
+			return 0, err
 		}
 		if !inserted {
-			return inbox.Ticket{}, fmt.Errorf("pgstore: an SMS ticket with key %q exists: %w", t.Key, inbox.ErrConflict)
+			return 0, fmt.Errorf("pgstore: an SMS ticket with key %q exists: %w", t.Key, inbox.ErrConflict)
 		}
 	} else if err := w.write(w.s.sql(insertTicket), args...); err != nil {
-		return inbox.Ticket{}, err
+		return 0, err
 	}
 	if t.Channel == channel.SMS {
 		delete(w.absent, key)
@@ -212,8 +212,7 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 		w.threads = make(map[int64]int)
 	}
 	w.threads[t.Number] = 0
-	t.Tags = slices.Clone(t.Tags)
-	return t, nil
+	return t.Number, nil
 }
 
 // PutTicket implements [inbox.Tx]. It reads the ticket's identity unless the

@@ -122,18 +122,16 @@ func addTypicalTicket(tx inbox.Tx, rng *rand.Rand, i int) error {
 		agent = agents[i%benchAgents]
 	}
 	t.Assignee = agent
-	t, err := tx.CreateTicket(t)
-	if err != nil {
+	var err error
+	if t.Number, err = tx.CreateTicket(t); err != nil {
 		return err
 	}
 	body := string(strconv.AppendInt([]byte("Hello there, where is my order #"), 1e15+int64(i), 10))
 	if len(body) != bodyLen {
 		return fmt.Errorf("body of %d bytes, want %d", len(body), bodyLen)
 	}
-	m, err := tx.AddMessage(t.Channel, inbox.Message{
-		Ticket: t.Number, Direction: inbox.Inbound, Author: strings.Clone(t.Customer), ID: msgID, Body: body, At: at,
-	})
-	if err != nil {
+	m := inbox.Message{Ticket: t.Number, Direction: inbox.Inbound, Author: strings.Clone(t.Customer), ID: msgID, Body: body, At: at}
+	if m.Index, err = tx.AddMessage(t.Channel, m); err != nil {
 		return err
 	}
 	if _, err := tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: at, Ticket: t.Number}); err != nil {

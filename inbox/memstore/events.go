@@ -435,25 +435,25 @@ func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 	return prev
 }
 
-// Emit implements [inbox.Tx]. It sets e.Seq and e.Inbox, ignoring what they
-// held. e.Type must be a known type, and e.Ticket 0 or an existing ticket.
-func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
+// Emit implements [inbox.Tx]. e.Type must be a known type, and e.Ticket 0 or
+// an existing ticket.
+func (w *writeTx) Emit(e inbox.Event) (int64, error) {
 	d, err := w.inbox()
 	if err != nil {
-		return inbox.Event{}, err
+		return 0, err
 	}
 	if !e.Type.Valid() {
-		return inbox.Event{}, invalid("Event.Type", fmt.Sprintf("%d is not an event type", e.Type))
+		return 0, invalid("Event.Type", fmt.Sprintf("%d is not an event type", e.Type))
 	}
 	var t *ticket
 	if e.Ticket != 0 {
 		if t = d.ticket(e.Ticket); t == nil {
-			return inbox.Event{}, noTicket(e.Ticket)
+			return 0, noTicket(e.Ticket)
 		}
 	}
 	at, err := encodeTime("Event.At", e.At)
 	if err != nil {
-		return inbox.Event{}, err
+		return 0, err
 	}
 	var msg uint32
 	if e.Message != nil && *e.Message == d.added.m {
@@ -469,15 +469,14 @@ func (w *writeTx) Emit(e inbox.Event) (inbox.Event, error) {
 	}
 	d.scratch, err = encodeEvent(d.scratch[:0], &e, at, back, msg)
 	if err != nil {
-		return inbox.Event{}, err
+		return 0, err
 	}
 	d.events.add(d.scratch, at)
 	if t != nil {
 		t.lastEvent = seq
 	}
 	d.undo.add(undoStep{kind: undoEvent, n: int(seq), number: e.Ticket, prev: prev})
-	e.Seq, e.Inbox = seq, d.id
-	return e, nil
+	return seq, nil
 }
 
 // History implements [inbox.ReadTx].

@@ -21,17 +21,16 @@ func Example() {
 	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 
 	err := s.Update(ctx, "acme", func(tx inbox.Tx) error {
-		t, err := tx.CreateTicket(inbox.Ticket{
+		t := inbox.Ticket{
 			Channel: channel.SMS, Customer: "sms:+15550001", Key: "+15550001",
 			Status: status.Open, Unread: true, CreatedAt: at, ActiveAt: at,
-		})
-		if err != nil {
+		}
+		var err error
+		if t.Number, err = tx.CreateTicket(t); err != nil {
 			return err
 		}
-		m, err := tx.AddMessage(channel.SMS, inbox.Message{
-			Ticket: t.Number, Direction: inbox.Inbound, Author: t.Customer, ID: "SM1", Body: "Where is my order?", At: at,
-		})
-		if err != nil {
+		m := inbox.Message{Ticket: t.Number, Direction: inbox.Inbound, Author: t.Customer, ID: "SM1", Body: "Where is my order?", At: at}
+		if m.Index, err = tx.AddMessage(channel.SMS, m); err != nil {
 			return err
 		}
 		_, err = tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: at, Ticket: t.Number, Message: &m})

@@ -137,7 +137,7 @@ func TestRollbackAcrossChunks(t *testing.T) {
 	write := func(from, to int, fail bool) error {
 		return s.Update(ctx, "a", func(tx inbox.Tx) error {
 			for i := from; i < to; i++ {
-				tk, err := tx.CreateTicket(openTicket(fmt.Sprint("k", i), i))
+				n, err := tx.CreateTicket(openTicket(fmt.Sprint("k", i), i))
 				if err != nil {
 					return err
 				}
@@ -145,13 +145,13 @@ func TestRollbackAcrossChunks(t *testing.T) {
 				if i%700 == 0 {
 					body = strings.Repeat("x", 100_000) // an event record larger than a page
 				}
-				m, err := tx.AddMessage(channel.WebChat, inbox.Message{Ticket: tk.Number, ID: fmt.Sprint("m", i), Body: body, At: epoch})
-				if err != nil {
+				m := inbox.Message{Ticket: n, ID: fmt.Sprint("m", i), Body: body, At: epoch}
+				if m.Index, err = tx.AddMessage(channel.WebChat, m); err != nil {
 					return err
 				}
 				m.Author = "not the stored message" // so the event holds the message, not a reference
 				for range 3 {
-					if _, err := tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: epoch, Ticket: tk.Number, Message: &m}); err != nil {
+					if _, err := tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: epoch, Ticket: n, Message: &m}); err != nil {
 						return err
 					}
 				}

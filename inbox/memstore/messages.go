@@ -64,23 +64,23 @@ func (d *data) messageOut(n uint32) inbox.Message {
 	}
 }
 
-// AddMessage implements [inbox.Tx]. It ignores m.Index. The channel kind must
-// be valid; a message with an empty ID is not indexed and never conflicts.
-func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message, error) {
+// AddMessage implements [inbox.Tx]. The channel kind must be valid; a message
+// with an empty ID is not indexed and never conflicts.
+func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
 	d, err := w.inbox()
 	if err != nil {
-		return inbox.Message{}, err
+		return 0, err
 	}
 	if !kind.Valid() {
-		return inbox.Message{}, invalid("kind", fmt.Sprintf("%v is not a channel", kind))
+		return 0, invalid("kind", fmt.Sprintf("%v is not a channel", kind))
 	}
 	t := d.ticket(m.Ticket)
 	if t == nil {
-		return inbox.Message{}, noTicket(m.Ticket)
+		return 0, noTicket(m.Ticket)
 	}
 	at, err := encodeTime("Message.At", m.At)
 	if err != nil {
-		return inbox.Message{}, err
+		return 0, err
 	}
 	var sent channel.Sent
 	if m.Attribution != nil {
@@ -88,15 +88,15 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 	}
 	sentAt, err := encodeTime("Message.Attribution.At", sent.At)
 	if err != nil {
-		return inbox.Message{}, err
+		return 0, err
 	}
 	key := threadKey{kind, m.ID}
 	if m.ID != "" && d.byMessage.get(key) != 0 {
-		return inbox.Message{}, conflict("a %v message with ID %q exists", kind, m.ID)
+		return 0, conflict("a %v message with ID %q exists", kind, m.ID)
 	}
 	n := d.messages.len() + 1
 	if n >= math.MaxUint32 {
-		return inbox.Message{}, conflict("the inbox holds the most messages memstore can number")
+		return 0, conflict("the inbox holds the most messages memstore can number")
 	}
 	author := t.customer // the usual author of an inbound message
 	if m.Author != d.text.get(author) {
@@ -116,7 +116,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (inbox.Message,
 		d.byMessage.put(key, ref)
 	}
 	d.undo.add(undoStep{kind: undoMessage, n: n, number: m.Ticket})
-	return m, nil
+	return m.Index, nil
 }
 
 // TicketByMessage implements [inbox.ReadTx]. An empty ID finds nothing.

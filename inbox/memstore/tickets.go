@@ -158,23 +158,23 @@ func (r *readTx) CustomerTickets(customer string) (int, error) {
 	return 0, nil
 }
 
-// CreateTicket implements [inbox.Tx]. It ignores t.Number.
-func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
+// CreateTicket implements [inbox.Tx].
+func (w *writeTx) CreateTicket(t inbox.Ticket) (int64, error) {
 	d, err := w.inbox()
 	if err != nil {
-		return inbox.Ticket{}, err
+		return 0, err
 	}
 	n := d.tickets.len() + 1
 	if n > math.MaxUint32 {
-		return inbox.Ticket{}, conflict("the inbox holds the most tickets memstore can number")
+		return 0, conflict("the inbox holds the most tickets memstore can number")
 	}
 	thread, customer := threadKey{t.Channel, t.Key}, t.Customer
 	if t.Channel == channel.SMS && t.Key != "" && d.byThread.get(thread) != 0 {
-		return inbox.Ticket{}, conflict("an SMS ticket with key %q exists", t.Key)
+		return 0, conflict("an SMS ticket with key %q exists", t.Key)
 	}
 	rec, err := d.record(&t, nil)
 	if err != nil {
-		return inbox.Ticket{}, err
+		return 0, err
 	}
 	// The index reads no record of the new ticket yet: one lookup both
 	// files it and finds the customer's previous ticket.
@@ -191,8 +191,7 @@ func (w *writeTx) CreateTicket(t inbox.Ticket) (inbox.Ticket, error) {
 	}
 	d.index(ref, nil, &rec)
 	d.undo.add(undoStep{kind: undoCreate, n: n, refs: [2]uint32{prevThread, prevCustomer}})
-	t.Number = int64(n)
-	return t, nil
+	return int64(n), nil
 }
 
 // restore makes k refer to ref again, or removes k when ref is 0.

@@ -54,8 +54,8 @@
 //     empty Message.ID is not indexed and never conflicts. Message IDs are
 //     unique per inbox and channel kind, across tickets.
 //   - CustomerTickets of an unknown customer is 0, not an error.
-//   - AddMessage ignores Message.Index and sets it to the thread's length;
-//     its kind must be valid. Messages(ticket, before, limit) wants limit > 0
+//   - AddMessage ignores Message.Index and returns the thread's length as
+//     the message's index; its kind must be valid. Messages(ticket, before, limit) wants limit > 0
 //     and before >= 0 ([inbox.ErrInvalid]); before = 0 is past the end of the
 //     thread (empty), and the newest page is asked for with math.MaxInt.
 //   - Ticket lists: Filter.Limit must be positive and Filter.Statuses

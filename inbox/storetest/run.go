@@ -172,10 +172,24 @@ func create(t fataler, s inbox.Store, id string, tickets ...inbox.Ticket) []inbo
 	out := make([]inbox.Ticket, len(tickets))
 	update(t, s, id, func(tx inbox.Tx) {
 		for i, tk := range tickets {
-			out[i] = try(tx.CreateTicket(tk)).must(t)
+			out[i] = created(t, tx, tk)
 		}
 	})
 	return out
+}
+
+// created stores tk as a new ticket and returns it with its number.
+func created(t fataler, tx inbox.Tx, tk inbox.Ticket) inbox.Ticket {
+	t.Helper()
+	tk.Number = try(tx.CreateTicket(tk)).must(t)
+	return tk
+}
+
+// added adds m to its ticket's thread and returns it with its index.
+func added(t fataler, tx inbox.Tx, kind channel.Kind, m inbox.Message) inbox.Message {
+	t.Helper()
+	m.Index = try(tx.AddMessage(kind, m)).must(t)
+	return m
 }
 
 // ptr returns a pointer to v.

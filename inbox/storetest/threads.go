@@ -42,7 +42,7 @@ func thread(t *testing.T, s inbox.Store, n int64, count int) []inbox.Message {
 	out := make([]inbox.Message, count)
 	update(t, s, acme, func(tx inbox.Tx) {
 		for i := range out {
-			out[i] = try(tx.AddMessage(channel.WebChat, message(n, i, fmt.Sprintf("t%d-m%d", n, i)))).must(t)
+			out[i] = added(t, tx, channel.WebChat, message(n, i, fmt.Sprintf("t%d-m%d", n, i)))
 		}
 	})
 	return out
@@ -58,9 +58,9 @@ func testAddMessage(t *testing.T, s inbox.Store) {
 	third.Attribution = &channel.Sent{ID: "C2", Origin: channel.Campaign, At: at(-30)}
 	var got []inbox.Message
 	update(t, s, acme, func(tx inbox.Tx) {
-		got = append(got, try(tx.AddMessage(channel.Email, message(1, 0, "<a@example.com>"))).must(t))
-		got = append(got, try(tx.AddMessage(channel.Email, full)).must(t))
-		got = append(got, try(tx.AddMessage(channel.Email, third)).must(t))
+		got = append(got, added(t, tx, channel.Email, message(1, 0, "<a@example.com>")))
+		got = append(got, added(t, tx, channel.Email, full))
+		got = append(got, added(t, tx, channel.Email, third))
 	})
 	first, second := message(1, 0, "<a@example.com>"), full
 	second.Index, third.Index = 0, 1 // AddMessage ignores the Index it is given
@@ -186,12 +186,14 @@ func fullEvents(m inbox.Message) []inbox.Event {
 	}
 }
 
-// emit emits events in one transaction and returns what Emit returned.
+// emit emits events in one transaction and returns them with the Seq Emit
+// returned, in inbox id.
 func emit(t *testing.T, s inbox.Store, id string, events ...inbox.Event) []inbox.Event {
 	out := make([]inbox.Event, len(events))
 	update(t, s, id, func(tx inbox.Tx) {
 		for i, e := range events {
-			out[i] = try(tx.Emit(e)).must(t)
+			e.Seq, e.Inbox = try(tx.Emit(e)).must(t), id
+			out[i] = e
 		}
 	})
 	return out
@@ -237,7 +239,7 @@ func testEventMessageAsGiven(t *testing.T, s inbox.Store) {
 	create(t, s, acme, newTicket(channel.SMS, "sms:+15550001", "+15550001", 0))
 	stored := message(1, 0, "SM1")
 	stored.Attribution = &channel.Sent{ID: "C1", Origin: channel.Campaign, At: at(-30), Attributed: true}
-	update(t, s, acme, func(tx inbox.Tx) { stored = try(tx.AddMessage(channel.SMS, stored)).must(t) })
+	update(t, s, acme, func(tx inbox.Tx) { stored = added(t, tx, channel.SMS, stored) })
 	var in []inbox.Event
 	for _, change := range []func(m *inbox.Message){
 		func(*inbox.Message) {},

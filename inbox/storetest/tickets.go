@@ -158,10 +158,11 @@ func testTicketCopies(t *testing.T, s inbox.Store) {
 	want := in
 	want.Number, want.Tags = 1, []string{"billing", "vip"}
 	update(t, s, acme, func(tx inbox.Tx) {
-		got := try(tx.CreateTicket(in)).must(t)
-		got.Tags[0] = "changed by the caller"
-		in.Tags[1] = "changed by the caller"
-		diff(t, "Ticket after changing what went in and came out", want, try(tx.Ticket(1)).must(t))
+		if n := try(tx.CreateTicket(in)).must(t); n != 1 {
+			t.Errorf("CreateTicket numbered the first ticket %d", n)
+		}
+		in.Tags[0], in.Tags[1] = "changed by the caller", "changed by the caller"
+		diff(t, "Ticket after changing what went in", want, try(tx.Ticket(1)).must(t))
 	})
 	view(t, s, acme, func(tx inbox.ReadTx) {
 		tk := try(tx.Ticket(1)).must(t)

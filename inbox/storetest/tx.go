@@ -144,8 +144,8 @@ func seedState(t *testing.T, s inbox.Store, id string) probes {
 		ok(t, tx.PutCustomer(inbox.Customer{Key: "sms:+15550001", Sent: []channel.Sent{{ID: "C1", Origin: channel.Campaign, At: at(-60)}}}))
 		tk := newTicket(channel.SMS, "sms:+15550001", "+15550001", 0)
 		tk.Assignee, tk.Tags, tk.FollowUpAt = "ann", []string{"vip"}, at(7)
-		tk = try(tx.CreateTicket(tk)).must(t)
-		m := try(tx.AddMessage(channel.SMS, message(1, 0, "SM1"))).must(t)
+		try(tx.CreateTicket(tk)).must(t)
+		m := added(t, tx, channel.SMS, message(1, 0, "SM1"))
 		try(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: at(0), Ticket: 1})).must(t)
 		try(tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: at(0), Ticket: 1, Message: &m})).must(t)
 		ok(t, tx.PutRotationMember(assign.Member{ID: "ann", Joined: 1, Presence: assign.Online}))
@@ -181,8 +181,8 @@ func failedWrites(t fataler, tx inbox.Tx) {
 	ok(t, tx.PutTicket(one))
 	two := newTicket(channel.WebChat, "webchat:v", "conv", 2)
 	two.Tags, two.FollowUpAt = []string{"vip"}, at(3)
-	two = try(tx.CreateTicket(two)).must(t)
-	m := try(tx.AddMessage(channel.WebChat, message(two.Number, 0, "W1"))).must(t)
+	two = created(t, tx, two)
+	m := added(t, tx, channel.WebChat, message(two.Number, 0, "W1"))
 	sms := message(1, 1, "SM2")
 	sms.Attribution = &channel.Sent{ID: "C1", Origin: channel.Campaign, At: at(-60), Attributed: true}
 	try(tx.AddMessage(channel.SMS, sms)).must(t)
@@ -234,14 +234,14 @@ func testFailedUpdate(t *testing.T, s inbox.Store) {
 	checkLeases(t, s, acme)
 	// Numbers and sequences go on where the committed state left them.
 	update(t, s, acme, func(tx inbox.Tx) {
-		if tk := try(tx.CreateTicket(newTicket(channel.Email, "email:a@example.com", "", 9))).must(t); tk.Number != 2 {
-			t.Errorf("the next ticket is %d, want 2", tk.Number)
+		if n := try(tx.CreateTicket(newTicket(channel.Email, "email:a@example.com", "", 9))).must(t); n != 2 {
+			t.Errorf("the next ticket is %d, want 2", n)
 		}
-		if e := try(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: at(9), Ticket: 2})).must(t); e.Seq != 3 {
-			t.Errorf("the next event is %d, want 3", e.Seq)
+		if seq := try(tx.Emit(inbox.Event{Type: inbox.TicketCreated, At: at(9), Ticket: 2})).must(t); seq != 3 {
+			t.Errorf("the next event is %d, want 3", seq)
 		}
-		if m := try(tx.AddMessage(channel.SMS, message(1, 1, "SM2"))).must(t); m.Index != 1 {
-			t.Errorf("the next message of ticket 1 has index %d, want 1", m.Index)
+		if index := try(tx.AddMessage(channel.SMS, message(1, 1, "SM2"))).must(t); index != 1 {
+			t.Errorf("the next message of ticket 1 has index %d, want 1", index)
 		}
 	})
 }
