@@ -19,7 +19,7 @@ func (r *readTx) Customer(key string) (inbox.Customer, error) {
 	}
 	c, ok := d.customers[key]
 	if !ok {
-		return inbox.Customer{}, notFound("customer", 0, key)
+		return inbox.Customer{}, notFound("customer", key)
 	}
 	c.Sent = slices.Clone(c.Sent)
 	return c, nil

@@ -269,8 +269,8 @@ func TestNotFoundErrors(t *testing.T) {
 			want string
 		}{
 			{second(tx.Ticket(5)), "memstore: ticket 5: inbox: not found"},
-			{second(tx.TicketByKey(channel.SMS, "+15550001")), `memstore: sms ticket with key "+15550001": inbox: not found`},
-			{second(tx.TicketByMessage(channel.Email, "<a@b>")), `memstore: email message with ID "<a@b>": inbox: not found`},
+			{second(tx.TicketByKey(channel.SMS, "+15550001")), "memstore: no ticket has that channel and key: inbox: not found"},
+			{second(tx.TicketByMessage(channel.Email, "<a@b>")), "memstore: no message has that channel and ID: inbox: not found"},
 			{second(tx.Member("ann")), `memstore: member "ann": inbox: not found`},
 			{second(tx.SavedView("v1")), `memstore: saved view "v1": inbox: not found`},
 			{second(tx.Settings()), "memstore: no settings saved: inbox: not found"},
@@ -279,6 +279,26 @@ func TestNotFoundErrors(t *testing.T) {
 			if !errors.Is(c.err, inbox.ErrNotFound) || c.err.Error() != c.want {
 				t.Errorf("error %q, want %q matching inbox.ErrNotFound", c.err, c.want)
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMissAllocatesNothing checks the lookups that every first message of a
+// conversation makes and misses. Not parallel: AllocsPerRun counts the
+// whole process's allocations.
+func TestMissAllocatesNothing(t *testing.T) {
+	s := memstore.New()
+	err := s.View(context.Background(), "a", func(tx inbox.ReadTx) error {
+		misses := func() {
+			_, _ = tx.TicketByKey(channel.SMS, "+15550001")
+			_, _ = tx.TicketByMessage(channel.Email, "<a@b>")
+		}
+		if n := testing.AllocsPerRun(100, misses); n != 0 {
+			t.Errorf("a miss by a channel's key allocates %v times, want 0", n)
 		}
 		return nil
 	})

@@ -119,7 +119,8 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
 	return m.Index, nil
 }
 
-// TicketByMessage implements [inbox.ReadTx]. An empty ID finds nothing.
+// TicketByMessage implements [inbox.ReadTx]. An empty ID finds nothing. A miss
+// is errNoMessageWithID.
 func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	d, err := r.inbox()
 	if err != nil {
@@ -128,7 +129,7 @@ func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	if n := d.byMessage.get(threadKey{kind, id}); n != 0 && id != "" {
 		return int64(d.messages.at(int(n - 1)).ticket), nil
 	}
-	return 0, notFound("message with ID", kind, id)
+	return 0, errNoMessageWithID
 }
 
 // Messages implements [inbox.ReadTx]. before 0 is the end of the thread

@@ -262,12 +262,9 @@ func invalid(field, reason string) error {
 }
 
 // notFoundError says what a lookup did not find; it matches
-// [inbox.ErrNotFound]. It is formatted only when its message is asked for:
-// misses are common (every message of a new customer is one) and must cost
-// next to nothing.
+// [inbox.ErrNotFound]. It is formatted only when its message is asked for.
 type notFoundError struct {
-	what string       // "ticket" (numbered), or "member", "ticket with key"… (keyed)
-	kind channel.Kind // the channel of a keyed lookup, or 0
+	what string // "ticket" (numbered), or "member", "customer"… (keyed)
 	key  string
 	n    int64
 }
@@ -276,11 +273,7 @@ func (e *notFoundError) Error() string {
 	if e.what == "ticket" {
 		return fmt.Sprintf("memstore: ticket %d: %v", e.n, inbox.ErrNotFound)
 	}
-	what := e.what
-	if e.kind != 0 {
-		what = e.kind.String() + " " + what
-	}
-	return fmt.Sprintf("memstore: %s %q: %v", what, e.key, inbox.ErrNotFound)
+	return fmt.Sprintf("memstore: %s %q: %v", e.what, e.key, inbox.ErrNotFound)
 }
 
 // Is reports whether target is [inbox.ErrNotFound].
@@ -288,11 +281,17 @@ func (e *notFoundError) Is(target error) bool { return target == inbox.ErrNotFou
 
 func noTicket(n int64) error { return &notFoundError{what: "ticket", n: n} }
 
-func notFound(what string, kind channel.Kind, key string) error {
-	return &notFoundError{what: what, kind: kind, key: key}
-}
+func notFound(what, key string) error { return &notFoundError{what: what, key: key} }
 
 var errNoSettings = fmt.Errorf("memstore: no settings saved: %w", inbox.ErrNotFound)
+
+// The misses of the lookups by a channel's keys. Every first message of a
+// conversation makes one, so they are made once, and do not repeat the key
+// (which the caller has): a miss allocates nothing.
+var (
+	errNoTicketWithKey = fmt.Errorf("memstore: no ticket has that channel and key: %w", inbox.ErrNotFound)
+	errNoMessageWithID = fmt.Errorf("memstore: no message has that channel and ID: %w", inbox.ErrNotFound)
+)
 
 func conflict(format string, args ...any) error {
 	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(format, args...), inbox.ErrConflict)

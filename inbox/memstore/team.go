@@ -45,7 +45,7 @@ func (r *readTx) Member(id string) (inbox.Member, error) {
 	}
 	m, ok := d.members[id]
 	if !ok {
-		return inbox.Member{}, notFound("member", 0, id)
+		return inbox.Member{}, notFound("member", id)
 	}
 	return m, nil
 }
@@ -107,7 +107,7 @@ func putUndoable[V any](d *data, m *map[string]V, k string, v V) {
 func deleteUndoable[V any](d *data, m map[string]V, k, what string) error {
 	old, ok := m[k]
 	if !ok {
-		return notFound(what, 0, k)
+		return notFound(what, k)
 	}
 	delete(m, k)
 	d.onUndo(func() { m[k] = old })
@@ -180,7 +180,7 @@ func (r *readTx) SavedView(id string) (inbox.SavedView, error) {
 	}
 	v, ok := d.views[id]
 	if !ok {
-		return inbox.SavedView{}, notFound("saved view", 0, id)
+		return inbox.SavedView{}, notFound("saved view", id)
 	}
 	return cloneView(v), nil
 }

@@ -132,7 +132,7 @@ func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
 }
 
 // TicketByKey implements [inbox.ReadTx]. Tickets with an empty Key are not
-// indexed: an empty key finds nothing.
+// indexed: an empty key finds nothing. A miss is errNoTicketWithKey.
 func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error) {
 	d, err := r.inbox()
 	if err != nil {
@@ -143,7 +143,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 		d.ticketOut(&out, int64(n), d.tickets.at(int(n-1)))
 		return out, nil
 	}
-	return inbox.Ticket{}, notFound("ticket with key", kind, key)
+	return inbox.Ticket{}, errNoTicketWithKey
 }
 
 // CustomerTickets implements [inbox.ReadTx]; a customer without tickets has 0.
