@@ -98,7 +98,8 @@ func (rc *receipt) file(tx Tx) error {
 	}
 	var t Ticket
 	if d.Action == channel.New {
-		t = Ticket{Channel: in.Kind, Customer: customer, Key: in.ThreadKey(), Subject: in.Email.Subject, Status: status.Open, CreatedAt: now}
+		// Field by field: a composite literal would be built aside and copied.
+		t.Channel, t.Customer, t.Key, t.Subject, t.Status, t.CreatedAt = in.Kind, customer, in.ThreadKey(), in.Email.Subject, status.Open, now
 		if s.RoundRobin {
 			if r.Decision, err = roundRobin(tx, &t, &s, now); err != nil {
 				return err

@@ -239,12 +239,11 @@ const (
 
 // encodeTime returns t as kept, or an *inbox.InvalidError naming field.
 func encodeTime(field string, t time.Time) (int64, error) {
-	s := t.Unix()
-	switch {
-	case s >= minSec && s <= maxSec: // the usual case, first: one conversion
-		return s*int64(time.Second) + int64(t.Nanosecond()), nil
-	case t.IsZero(): // year 1, outside the range
+	if t.IsZero() { // year 1, outside the range; most of a new ticket's times
 		return noTime, nil
+	}
+	if s := t.Unix(); s >= minSec && s <= maxSec {
+		return s*int64(time.Second) + int64(t.Nanosecond()), nil
 	}
 	return 0, invalid(field, fmt.Sprintf("%v is outside the years 1678 to 2261", t))
 }
