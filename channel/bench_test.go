@@ -68,7 +68,7 @@ func eachSize(b *testing.B, bench func(b *testing.B, m *memStore, in channel.Inb
 func BenchmarkThreadLookup(b *testing.B) {
 	eachSize(b, func(b *testing.B, m *memStore, in channel.Inbound) {
 		for b.Loop() {
-			d, err := channel.Route(in, m)
+			d, err := channel.Route(&in, m)
 			if err != nil || d.Action != channel.Reopen || d.Ticket.Number != rootTicket {
 				b.Fatalf("Route = %+v, %v", d, err)
 			}

@@ -108,7 +108,7 @@ func TestRouteConversations(t *testing.T) {
 				continue
 			}
 
-			d, err := channel.Route(in, m)
+			d, err := channel.Route(&in, m)
 			if err != nil {
 				t.Fatalf("Route(%+v): %v", in, err)
 			}

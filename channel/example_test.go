@@ -14,7 +14,7 @@ import (
 // receive routes in against store and files it as package inbox does (see
 // memStore.apply).
 func receive(store *memStore, in channel.Inbound) channel.Decision {
-	d, err := channel.Route(in, store)
+	d, err := channel.Route(&in, store)
 	if err != nil {
 		panic(err)
 	}

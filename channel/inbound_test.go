@@ -255,7 +255,7 @@ func TestAutomaticEmail(t *testing.T) {
 	} {
 		in := email(tc.from, "m1@x", nil, nil, "")
 		in.Email.AutoSubmitted, in.Email.Precedence = tc.autoSubmitted, tc.precedence
-		d, err := channel.Route(in, newMemStore())
+		d, err := channel.Route(&in, newMemStore())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,7 +283,7 @@ func FuzzParseEmail(f *testing.F) {
 		if err := in.Validate(); err != nil {
 			t.Fatalf("ParseEmail gave fields that do not validate: %v", err)
 		}
-		if _, err := channel.Route(in, newMemStore()); err != nil {
+		if _, err := channel.Route(&in, newMemStore()); err != nil {
 			t.Fatalf("Route: %v", err)
 		}
 	})

@@ -167,10 +167,14 @@ func WithKeywords(set KeywordSet) Option { return Option{keywords: &set} }
 // the same decision again; the host's subscription system must be
 // idempotent, as it must be for any retried webhook.
 //
-// An invalid in is a [*FieldError] from [Inbound.Validate]. An error of known
-// is returned wrapped (errors.Is still finds it), and a ticket from known
-// with an invalid status is a [*FieldError] naming "Lookup".
-func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
+// An invalid or nil in is a [*FieldError] (from [Inbound.Validate]). An
+// error of known is returned wrapped (errors.Is still finds it), and a
+// ticket from known with an invalid status is a [*FieldError] naming
+// "Lookup". Route does not change *in.
+func Route(in *Inbound, known Lookup, opts ...Option) (Decision, error) {
+	if in == nil {
+		return Decision{}, fieldError("Inbound", "nil")
+	}
 	if err := in.validate(); err != nil {
 		return Decision{}, err
 	}
@@ -191,11 +195,11 @@ func Route(in Inbound, known Lookup, opts ...Option) (Decision, error) {
 		if word, class, ok := configure(opts).keywords.Match(in.Body); ok {
 			return Decision{Action: Keyword, Keyword: word, KeywordClass: class}, nil
 		}
-		return byThread(&in, known)
+		return byThread(in, known)
 	case WebChat:
-		return byThread(&in, known)
+		return byThread(in, known)
 	default:
-		return byReference(&in, known)
+		return byReference(in, known)
 	}
 }
 

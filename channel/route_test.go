@@ -54,7 +54,7 @@ func runRoute(t *testing.T, cases []routeCase) {
 			if tc.setup != nil {
 				tc.setup(m)
 			}
-			got, err := channel.Route(tc.in, m, tc.opts...)
+			got, err := channel.Route(&tc.in, m, tc.opts...)
 			if err != nil {
 				t.Fatalf("Route: %v", err)
 			}
@@ -362,7 +362,7 @@ func TestRouteErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			d, err := channel.Route(tc.in, tc.known)
+			d, err := channel.Route(&tc.in, tc.known)
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("Route error = %v, want %v", err, tc.is)
 			}
@@ -375,7 +375,17 @@ func TestRouteErrors(t *testing.T) {
 			}
 		})
 	}
-
+	t.Run("nil inbound", func(t *testing.T) {
+		t.Parallel()
+		d, err := channel.Route(nil, newMemStore())
+		var fe *channel.FieldError
+		if !errors.Is(err, channel.ErrInvalid) || !errors.As(err, &fe) || fe.Field != "Inbound" {
+			t.Fatalf("Route(nil) error = %v, want a *FieldError naming Inbound", err)
+		}
+		if diff := cmp.Diff(channel.Decision{}, d); diff != "" {
+			t.Errorf("decision on error is not zero (-want +got)\n%s", diff)
+		}
+	})
 }
 
 // ticketDown is a Lookup that fails only to find tickets by number.

@@ -77,7 +77,7 @@ var receipts = sync.Pool{New: func() any {
 func (rc *receipt) file(tx Tx) error {
 	now, in := rc.ib.now(), &rc.in
 	rc.known = lookup{tx}
-	d, err := channel.Route(*in, &rc.known, rc.ib.route...)
+	d, err := channel.Route(in, &rc.known, rc.ib.route...)
 	if err != nil {
 		return err
 	}
