@@ -161,7 +161,8 @@ func (rc *receipt) arrived(tx Tx, s *Settings, t *Ticket, isNew bool) (err error
 }
 
 // create stores a new ticket, counts it against its assignee's capacity and
-// records it, with round robin's decision when there was one.
+// records it. Round robin's decision d goes with it only when it chose
+// nobody (see Event.Decision): a choice is the TicketAssigned event's.
 func create(tx Tx, t *Ticket, d *assign.Decision) error {
 	var err error
 	if t.Number, err = tx.CreateTicket(*t); err != nil {
@@ -169,6 +170,9 @@ func create(tx Tx, t *Ticket, d *assign.Decision) error {
 	}
 	if err := addLoad(tx, holder(t), +1); err != nil {
 		return err
+	}
+	if d != nil && d.Agent != "" {
+		d = nil
 	}
 	_, err = tx.Emit(Event{Type: TicketCreated, At: t.CreatedAt, Ticket: t.Number, Decision: d})
 	return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
 	"github.com/routedesk/routedesk/inbox"
 	"github.com/routedesk/routedesk/status"
@@ -131,7 +132,7 @@ func TestInvalidInboundChangesNothing(t *testing.T) {
 func TestHistoryKeepsEveryChange(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.online("ann")
+	ann := f.online("ann")[0]
 	f.roundRobin(true)
 	r := f.receive(chat("c1", "v1", "hi"))
 	f.must(f.ib.AddTags(f.ctx, f.owner, r.Ticket, " Refund", "refund", "VIP"))
@@ -149,7 +150,18 @@ func TestHistoryKeepsEveryChange(t *testing.T) {
 	if d := es[2].Decision; d == nil || d.Agent != "ann" || d.Reason() != "round robin: least recently assigned of 1 eligible; 1 offline" {
 		t.Errorf("assignment decision = %+v", d)
 	}
+	if d := es[0].Decision; d != nil {
+		t.Errorf("TicketCreated of a ticket round robin gave ann has decision %+v, want none (TicketAssigned's)", d)
+	}
 	if diff := cmp.Diff([]string{"refund", "vip"}, es[3].Tags); diff != "" {
 		t.Errorf("tags (-want +got)\n%s", diff)
+	}
+	// Nobody online: the new ticket's event says why nobody got it.
+	f.must(f.ib.SetPresence(f.ctx, ann, "ann", assign.Offline))
+	r = f.receive(chat("c2", "v2", "hi"))
+	es, err = f.ib.History(f.ctx, f.owner, r.Ticket)
+	f.must(err)
+	if d := es[0].Decision; es[0].Type != inbox.TicketCreated || d == nil || d.Agent != "" || d.Reason() != r.Decision.Reason() {
+		t.Errorf("TicketCreated of a ticket nobody could take: %v with decision %+v, want %q", es[0].Type, d, r.Decision.Reason())
 	}
 }
