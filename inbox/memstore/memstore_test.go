@@ -55,6 +55,16 @@ func TestTxUsedAfterItEnded(t *testing.T) {
 			t.Errorf("%s after the transaction: %v, want ErrTxDone", name, err)
 		}
 	}
+	// Nor is it revived by the transactions that follow.
+	err := s.Update(ctx, "a", func(inbox.Tx) error {
+		if _, err := w.CreateTicket(openTicket("k", 0)); !errors.Is(err, memstore.ErrTxDone) {
+			t.Errorf("Update's CreateTicket during a later Update: %v, want ErrTxDone", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
 		_, err := tx.Ticket(1)
 		return err
