@@ -98,7 +98,8 @@ func (ib *Inbox) ID() string { return ib.id }
 
 // now is the clock's time in UTC, to the microsecond: what every Store keeps.
 // It truncates as Truncate(time.Microsecond) does (UTC has dropped the
-// monotonic reading), in a tenth of Truncate's instructions.
+// monotonic reading), in about half of Truncate's instructions: Truncate
+// handles any duration, and a Receive asks for the time once.
 func (ib *Inbox) now() time.Time {
 	t := ib.clock.Now().UTC()
 	return t.Add(-time.Duration(t.Nanosecond() % 1000))
