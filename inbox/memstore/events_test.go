@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"math"
 	"slices"
@@ -111,5 +112,41 @@ func TestViewCreatesNoInbox(t *testing.T) {
 	}
 	if n := len(s.inboxes); n != 0 {
 		t.Errorf("%d inboxes kept after Views of inboxes nobody wrote to", n)
+	}
+}
+
+// TestEventRefersToAddedMessage checks that an event of the message
+// AddMessage just returned keeps a reference to it rather than a copy, and
+// that an event of any other message keeps the message itself.
+func TestEventRefersToAddedMessage(t *testing.T) {
+	t.Parallel()
+	s := New()
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	err := s.Update(context.Background(), "a", func(tx inbox.Tx) error {
+		n, err := tx.CreateTicket(inbox.Ticket{Channel: channel.WebChat, Customer: "webchat:v", Key: "c", Status: status.Open, CreatedAt: at, ActiveAt: at})
+		if err != nil {
+			return err
+		}
+		m := inbox.Message{Ticket: n, Direction: inbox.Inbound, Author: "webchat:v", Body: "hi", At: at}
+		if m.Index, err = tx.AddMessage(channel.WebChat, m); err != nil {
+			return err
+		}
+		other := m
+		other.Body = "changed"
+		for _, msg := range []*inbox.Message{&m, &other} {
+			if _, err := tx.Emit(inbox.Event{Type: inbox.MessageReceived, At: at, Ticket: n, Message: msg}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := s.inboxes["a"]
+	for seq, want := range map[int64]uint16{1: hasMessageRef, 2: hasMessage} {
+		if flags := binary.LittleEndian.Uint16(d.events.record(seq)[1:]); flags&(hasMessageRef|hasMessage) != want {
+			t.Errorf("event %d has flags %#x, want message flag %#x", seq, flags, want)
+		}
 	}
 }

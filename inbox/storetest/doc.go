@@ -78,7 +78,8 @@
 //     is returned as it was stored, zero times as zero. An event's Message
 //     is kept as given, even when it differs from a stored message in one
 //     field only; its Messages and Recipients are kept in order.
-//   - Emit sets Event.Seq and Event.Inbox; Type must be a known type and
+//   - Emit returns the event's Seq (the events read back carry it and their
+//     Inbox, whatever Emit was given); Type must be a known type and
 //     Ticket 0 or an existing ticket ([inbox.ErrNotFound]). A ticket's
 //     History is its events in Seq order; events without a ticket are in no
 //     history.
