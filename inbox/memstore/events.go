@@ -53,7 +53,7 @@ func (l *eventLog) add(rec []byte, at int64) {
 	sp := &l.spans[k]
 	sp.lo, sp.hi = min(sp.lo, at), max(sp.hi, at)
 	l.at.push(uint64(k)<<32 | uint64(len(l.pages[k])))
-	l.pages[k] = append(l.pages[k], rec...)
+	appendTo(&l.pages[k], rec)
 }
 
 // recordAt returns the At (as kept) of the record that starts rec: it
@@ -467,11 +467,14 @@ func (w *writeTx) Emit(e inbox.Event) (int64, error) {
 			back = seq - prev
 		}
 	}
-	d.scratch, err = encodeEvent(d.scratch[:0], &e, at, back, msg)
+	rec, err := encodeEvent(d.scratch[:0], &e, at, back, msg)
 	if err != nil {
 		return 0, err
 	}
-	d.events.add(d.scratch, at)
+	if cap(rec) > cap(d.scratch) { // grown: keep it (stored only then, see appendTo)
+		d.scratch = rec
+	}
+	d.events.add(rec, at)
 	if t != nil {
 		t.lastEvent = seq
 	}

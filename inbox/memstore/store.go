@@ -53,7 +53,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(inbox.Tx) error) 
 	tx := d.newTx()
 	committed := false
 	defer func() {
-		tx.d = nil
+		tx.done = true
 		if !committed {
 			d.rollback()
 		}
@@ -83,7 +83,7 @@ func (s *Store) View(ctx context.Context, id string, fn func(inbox.ReadTx) error
 		return err
 	}
 	tx := &readTx{d: d}
-	defer func() { tx.d = nil }()
+	defer func() { tx.done = true }()
 	return fn(tx)
 }
 
@@ -135,7 +135,8 @@ type data struct {
 
 	undo    undoLog   // the open transaction's
 	scratch []byte    // where Emit encodes
-	txs     []writeTx // Update's next transactions (see newTx)
+	txs     []writeTx // Update's transactions, from txs[nextTx] on (see newTx)
+	nextTx  int
 	// added is the message AddMessage last returned in the open
 	// transaction, and its number: an event of that message (the usual one)
 	// refers to it instead of holding a copy.
@@ -173,29 +174,38 @@ func newData(id string, seed maphash.Seed) *data {
 	return d
 }
 
-// readTx is a read-only transaction; d is nil once it has ended.
-type readTx struct{ d *data }
+// readTx is a read-only transaction over d, done once it has ended. Ending
+// one sets a flag rather than clearing d: a pointer written to the heap
+// takes the garbage collector's write barrier (see appendTo).
+type readTx struct {
+	d    *data
+	done bool
+}
 
 // writeTx is a read-write transaction.
 type writeTx struct{ readTx }
 
 // newTx returns a new transaction over d. Each is used once, so that one
 // kept past its function sees ErrTxDone, and they are carved from blocks:
-// a block of 256 costs one allocation where each would cost its own. The
-// caller holds d's lock.
+// a block of 256 costs one allocation where each would cost its own, and
+// its transactions are pointed at d when it is made, so that taking one
+// writes no pointer. The caller holds d's lock.
 func (d *data) newTx() *writeTx {
-	if len(d.txs) == 0 {
+	if d.nextTx == len(d.txs) {
 		d.txs = make([]writeTx, 256)
+		for i := range d.txs {
+			d.txs[i].d = d
+		}
+		d.nextTx = 0
 	}
-	tx := &d.txs[0]
-	d.txs = d.txs[1:]
-	tx.d = d
+	tx := &d.txs[d.nextTx]
+	d.nextTx++
 	return tx
 }
 
 // inbox returns the transaction's inbox, or ErrTxDone once it has ended.
 func (r *readTx) inbox() (*data, error) {
-	if r.d == nil {
+	if r.done {
 		return nil, ErrTxDone
 	}
 	return r.d, nil

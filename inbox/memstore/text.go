@@ -43,8 +43,23 @@ func (x *text) put(s string) str {
 		k++
 	}
 	off := len(x.pages[k])
-	x.pages[k] = append(x.pages[k], s...)
+	appendTo(&x.pages[k], s)
 	return str(k)<<32 | str(off)<<16 | str(len(s))
+}
+
+// appendTo appends s to *p. When *p has room it writes only the length:
+// storing the slice's pointer again would take the garbage collector's
+// write barrier, which, while the collector marks, costs more than the
+// copy. The pages of text and of the event log, where every Receive
+// appends, grow through it.
+func appendTo[S ~string | ~[]byte](p *[]byte, s S) {
+	n := len(*p)
+	if cap(*p)-n < len(s) {
+		*p = append(*p, s...)
+		return
+	}
+	*p = (*p)[:n+len(s)] // the same slice: the compiler stores the length alone
+	copy((*p)[n:], s)
 }
 
 // get returns the string at s.

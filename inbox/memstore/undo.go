@@ -75,10 +75,23 @@ func (u *undoLog) reset() {
 		*u = undoLog{}
 		return
 	}
-	clear(u.customers)
-	clear(u.members)
-	clear(u.funcs)
-	u.steps, u.tickets, u.customers, u.members, u.funcs = u.steps[:0], u.tickets[:0], u.customers[:0], u.members[:0], u.funcs[:0]
+	// The stacks of values with pointers are cleared, not to keep what they
+	// point to; each is resliced on its own, which writes the length alone
+	// (see appendTo). Most transactions leave them empty.
+	if len(u.customers) > 0 {
+		clear(u.customers)
+		u.customers = u.customers[:0]
+	}
+	if len(u.members) > 0 {
+		clear(u.members)
+		u.members = u.members[:0]
+	}
+	if len(u.funcs) > 0 {
+		clear(u.funcs)
+		u.funcs = u.funcs[:0]
+	}
+	u.steps = u.steps[:0]
+	u.tickets = u.tickets[:0]
 }
 
 // pop removes the last element of a stack and returns it.
