@@ -54,6 +54,9 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	}
 	var err error
 	keep := func(field string, t time.Time) int64 {
+		if t.IsZero() { // most of a new ticket's times: no call
+			return noTime
+		}
 		v, e := encodeTime(field, t)
 		if err == nil {
 			err = e
