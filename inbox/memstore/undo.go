@@ -76,8 +76,9 @@ func (u *undoLog) reset() {
 		return
 	}
 	// The stacks of values with pointers are cleared, not to keep what they
-	// point to; each is resliced on its own, which writes the length alone
-	// (see appendTo). Most transactions leave them empty.
+	// point to, when they hold any (a Receive leaves one rotation member, most
+	// transactions nothing); each is resliced on its own, which writes the
+	// length alone (see appendTo).
 	if len(u.customers) > 0 {
 		clear(u.customers)
 		u.customers = u.customers[:0]
