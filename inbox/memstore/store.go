@@ -264,7 +264,7 @@ const (
 
 // encodeTime returns t as kept, or an *inbox.InvalidError naming field.
 func encodeTime(field string, t time.Time) (int64, error) {
-	if t.IsZero() { // year 1, outside the range; most of a new ticket's times
+	if t.IsZero() { // year 1, outside the range; a message's absent Attribution.At
 		return noTime, nil
 	}
 	if s := t.Unix(); s >= minSec && s <= maxSec {

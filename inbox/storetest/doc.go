@@ -55,9 +55,10 @@
 //     unique per inbox and channel kind, across tickets.
 //   - CustomerTickets of an unknown customer is 0, not an error.
 //   - AddMessage ignores Message.Index and returns the thread's length as
-//     the message's index; its kind must be valid. Messages(ticket, before, limit) wants limit > 0
-//     and before >= 0 ([inbox.ErrInvalid]); before = 0 is past the end of the
-//     thread (empty), and the newest page is asked for with math.MaxInt.
+//     the message's index; its kind must be valid. Messages(ticket, before,
+//     limit) wants limit > 0 and before >= 0 ([inbox.ErrInvalid]); before = 0
+//     is past the end of the thread (empty), and the newest page is asked for
+//     with math.MaxInt.
 //   - Ticket lists: Filter.Limit must be positive and Filter.Statuses
 //     non-empty and valid, channels valid, the order known
 //     ([inbox.ErrInvalid]); a status listed twice counts once; Count ignores
