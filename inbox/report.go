@@ -96,7 +96,8 @@ type Report struct {
 	// Fairness is Jain's index over the agents' ratios of automatic
 	// assignments received to their fair share ([AgentStats.FairShare]):
 	// 1 when every agent got exactly their share, down to 1/n when one of n
-	// agents got everything. 0 when nothing was assigned automatically.
+	// agents got everything. 0 when nothing was assigned automatically to
+	// the agents reported.
 	Fairness float64 `json:"fairness"`
 	// Attribution counts the inbound SMS replies attributed to each campaign
 	// and flow text, by origin then ID.
@@ -854,7 +855,7 @@ func (b *reportBuilder) fairness() float64 {
 			m++
 		}
 	}
-	if m == 0 {
+	if squares == 0 { // nobody reported got a share (or any automatic assignment)
 		return 0
 	}
 	return sum * sum / (float64(m) * squares)

@@ -156,3 +156,30 @@ func TestReportCSVAndJSON(t *testing.T) {
 		t.Errorf("JSON: %s", js)
 	}
 }
+
+// TestReportFairnessOfAgentsWithoutAssignments checks a report filtered to
+// an agent who holds a ticket round robin gave someone else: she had a share
+// of its turn but got no automatic assignment, and Jain's index over nothing
+// but zeros is 0, not NaN (which JSON cannot carry).
+func TestReportFairnessOfAgentsWithoutAssignments(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.online("ali", "bea")
+	f.roundRobin(true)
+	got := f.receive(chat("c1", "v1", "hi"))
+	if got.Decision.Agent != "ali" {
+		t.Fatalf("round robin gave the ticket to %q, want ali", got.Decision.Agent)
+	}
+	f.must(f.ib.Assign(f.ctx, f.owner, "bea", got.Ticket))
+	day := start.Truncate(24 * time.Hour)
+	r, err := f.ib.Report(f.ctx, f.owner, inbox.ReportQuery{From: day, To: day.Add(24 * time.Hour), Agents: []string{"bea"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Agents) != 1 || r.Agents[0].FairShare != 0.5 || r.Agents[0].AutoAssigned != 0 || r.Fairness != 0 {
+		t.Errorf("agents %+v, fairness %v; want bea alone with half a share and no automatic assignment, fairness 0", r.Agents, r.Fairness)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Errorf("JSON: %v", err)
+	}
+}

@@ -488,7 +488,7 @@ func referenceReport(t *rapid.T, tx inbox.ReadTx, q inbox.ReportQuery, hours *of
 			sum, squares, n = sum+x, squares+x*x, n+1
 		}
 	}
-	if n > 0 && len(autos) > 0 {
+	if n > 0 && len(autos) > 0 && squares > 0 {
 		r.Fairness = sum * sum / (float64(n) * squares)
 	}
 	slices.SortFunc(r.Agents, func(x, y inbox.AgentStats) int { return cmpStrings(x.Key, y.Key) })
