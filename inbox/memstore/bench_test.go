@@ -187,7 +187,7 @@ func BenchmarkView(b *testing.B) {
 			page func(tx inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error)
 		}{
 			{"", func(tx inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error) { return tx.Tickets(f) }},
-			{"/fullscan", func(tx inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error) { return scan(tx.(*readTx).d, f), nil }},
+			{"/fullscan", func(rt inbox.ReadTx, f inbox.Filter) ([]inbox.Ticket, error) { return scan(rt.(*tx).d, f), nil }},
 		} {
 			b.Run("tickets="+size.name+bench.name, func(b *testing.B) {
 				f := benchFixture(b, size.n)

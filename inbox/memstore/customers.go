@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/routedesk/routedesk/inbox"
@@ -9,7 +10,7 @@ import (
 
 // Customer implements [inbox.ReadTx]. An empty key is an error matching
 // [inbox.ErrInvalid].
-func (r *readTx) Customer(key string) (inbox.Customer, error) {
+func (r *tx) Customer(key string) (inbox.Customer, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return inbox.Customer{}, err
@@ -28,8 +29,8 @@ func (r *readTx) Customer(key string) (inbox.Customer, error) {
 // PutCustomer implements [inbox.Tx]. The key must not be empty. The times
 // are kept as a ticket's are: to the nanosecond, in UTC, within the years
 // 1678 to 2261.
-func (w *writeTx) PutCustomer(c inbox.Customer) error {
-	d, err := w.inbox()
+func (w *tx) PutCustomer(c inbox.Customer) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -39,7 +40,9 @@ func (w *writeTx) PutCustomer(c inbox.Customer) error {
 	if c.AutoRepliedAt, err = keepTime("Customer.AutoRepliedAt", c.AutoRepliedAt); err != nil {
 		return err
 	}
-	c.Sent = slices.Clip(slices.Clone(c.Sent))
+	// A copy of the key: the caller's string may share its memory with more
+	// (inbox carves customer keys from blocks), which the map would keep.
+	c.Key, c.Sent = strings.Clone(c.Key), slices.Clip(slices.Clone(c.Sent))
 	for i := range c.Sent {
 		if c.Sent[i].At, err = keepTime("Customer.Sent.At", c.Sent[i].At); err != nil {
 			return err

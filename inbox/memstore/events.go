@@ -20,7 +20,7 @@ const pageSize = 64 << 10
 // Records are packed into pages of pageSize (a larger record gets a page of
 // its own), and located by their page and offset.
 // Each page also keeps the span of its events' times, so that a scan by
-// time ([readTx.Events]) skips the pages outside its range.
+// time ([tx.Events]) skips the pages outside its range.
 type eventLog struct {
 	pages [][]byte
 	spans []span         // of each page
@@ -317,7 +317,7 @@ func (d *data) decodeEvent(seq int64) (inbox.Event, int64) {
 	return e, prev
 }
 
-// reuse is the memory that a scan of many events ([readTx.Events]) decodes
+// reuse is the memory that a scan of many events ([tx.Events]) decodes
 // them into, so that a scan of millions allocates next to nothing: the
 // Message, Decision and Presence of the event it passes, and the strings of
 // its fields, kept once each (the IDs of a team's members recur in every
@@ -437,8 +437,8 @@ func (d *data) decodeInto(e *inbox.Event, seq int64, u *reuse) int64 {
 
 // Emit implements [inbox.Tx]. e.Type must be a known type, and e.Ticket 0 or
 // an existing ticket.
-func (w *writeTx) Emit(e inbox.Event) (int64, error) {
-	d, err := w.inbox()
+func (w *tx) Emit(e inbox.Event) (int64, error) {
+	d, err := w.writable()
 	if err != nil {
 		return 0, err
 	}
@@ -451,7 +451,7 @@ func (w *writeTx) Emit(e inbox.Event) (int64, error) {
 			return 0, noTicket(e.Ticket)
 		}
 	}
-	at, err := encodeTime("Event.At", e.At)
+	at, err := d.encodeTime("Event.At", e.At)
 	if err != nil {
 		return 0, err
 	}
@@ -483,7 +483,7 @@ func (w *writeTx) Emit(e inbox.Event) (int64, error) {
 }
 
 // History implements [inbox.ReadTx].
-func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
+func (r *tx) History(ticket int64) ([]inbox.Event, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -507,7 +507,7 @@ func (r *readTx) History(ticket int64) ([]inbox.Event, error) {
 // Events implements [inbox.ReadTx]. It decodes only the events of the pages
 // whose span meets the range, and of those only the ones in it, each into
 // the same memory (see reuse), as the contract allows.
-func (r *readTx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
+func (r *tx) Events(f inbox.EventFilter, fn func(inbox.Event) error) error {
 	d, err := r.inbox()
 	if err != nil {
 		return err
@@ -561,7 +561,7 @@ func bound(t time.Time, zero int64) int64 {
 
 // Outbox implements [inbox.ReadTx]. It returns events delivered or not:
 // pass Delivered() as after for the undelivered ones.
-func (r *readTx) Outbox(after int64, limit int) ([]inbox.Event, error) {
+func (r *tx) Outbox(after int64, limit int) ([]inbox.Event, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -581,7 +581,7 @@ func (r *readTx) Outbox(after int64, limit int) ([]inbox.Event, error) {
 }
 
 // Delivered implements [inbox.ReadTx].
-func (r *readTx) Delivered() (int64, error) {
+func (r *tx) Delivered() (int64, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return 0, err
@@ -590,7 +590,7 @@ func (r *readTx) Delivered() (int64, error) {
 }
 
 // Pending implements [inbox.ReadTx].
-func (r *readTx) Pending() (int64, error) {
+func (r *tx) Pending() (int64, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return 0, err
@@ -601,8 +601,8 @@ func (r *readTx) Pending() (int64, error) {
 // SetDelivered implements [inbox.Tx]. Delivered never goes back: a seq below
 // it changes nothing. A seq above the last event's is an error matching
 // [inbox.ErrInvalid].
-func (w *writeTx) SetDelivered(seq int64) error {
-	d, err := w.inbox()
+func (w *tx) SetDelivered(seq int64) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}

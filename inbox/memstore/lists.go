@@ -318,7 +318,7 @@ func cursor[K any](k *K, cursored bool) *K {
 // Tickets implements [inbox.ReadTx]. A standard view costs O(Limit) per
 // status asked for; every other filter is checked while walking the index of
 // the statuses and assignee asked for.
-func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
+func (r *tx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -364,7 +364,7 @@ func (r *readTx) Tickets(f inbox.Filter) ([]inbox.Ticket, error) {
 // Count implements [inbox.ReadTx]. A standard view costs O(1) per status;
 // any other filter is checked on every ticket of the statuses and assignee
 // asked for.
-func (r *readTx) Count(f inbox.Filter) (int, error) {
+func (r *tx) Count(f inbox.Filter) (int, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return 0, err
@@ -394,7 +394,7 @@ func (r *readTx) Count(f inbox.Filter) (int, error) {
 
 // SnoozeDue implements [inbox.ReadTx]; tickets due at the same time come in
 // Number order.
-func (r *readTx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
+func (r *tx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -405,7 +405,7 @@ func (r *readTx) SnoozeDue(now time.Time, limit int) ([]int64, error) {
 // FollowUpDue implements [inbox.ReadTx]: it lists tickets of any status
 // whose FollowUpAt is set; tickets due at the same time come in Number
 // order.
-func (r *readTx) FollowUpDue(now time.Time, limit int) ([]int64, error) {
+func (r *tx) FollowUpDue(now time.Time, limit int) ([]int64, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err

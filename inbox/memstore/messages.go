@@ -66,8 +66,8 @@ func (d *data) messageOut(n uint32) inbox.Message {
 
 // AddMessage implements [inbox.Tx]. The channel kind must be valid; a message
 // with an empty ID is not indexed and never conflicts.
-func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
-	d, err := w.inbox()
+func (w *tx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
+	d, err := w.writable()
 	if err != nil {
 		return 0, err
 	}
@@ -78,7 +78,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
 	if t == nil {
 		return 0, noTicket(m.Ticket)
 	}
-	at, err := encodeTime("Message.At", m.At)
+	at, err := d.encodeTime("Message.At", m.At)
 	if err != nil {
 		return 0, err
 	}
@@ -121,7 +121,7 @@ func (w *writeTx) AddMessage(kind channel.Kind, m inbox.Message) (int, error) {
 
 // TicketByMessage implements [inbox.ReadTx]. An empty ID finds nothing. A miss
 // is errNoMessageWithID.
-func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
+func (r *tx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return 0, err
@@ -135,7 +135,7 @@ func (r *readTx) TicketByMessage(kind channel.Kind, id string) (int64, error) {
 // Messages implements [inbox.ReadTx]. before 0 is the end of the thread
 // (nothing is below it); pass math.MaxInt for the newest page. It costs the
 // messages newer than before plus limit.
-func (r *readTx) Messages(ticket int64, before, limit int) ([]inbox.Message, error) {
+func (r *tx) Messages(ticket int64, before, limit int) ([]inbox.Message, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err

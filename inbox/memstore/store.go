@@ -82,9 +82,9 @@ func (s *Store) View(ctx context.Context, id string, fn func(inbox.ReadTx) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx := &readTx{d: d}
-	defer func() { tx.done = true }()
-	return fn(tx)
+	rt := &tx{d: d}
+	defer func() { rt.done = true }()
+	return fn(rt)
 }
 
 // open returns the inbox with the given ID, creating it when create is set;
@@ -133,9 +133,9 @@ type data struct {
 	leases     map[string]lease
 	delivered  int64
 
-	undo    undoLog   // the open transaction's
-	scratch []byte    // where Emit encodes
-	txs     []writeTx // Update's transactions, from txs[nextTx] on (see newTx)
+	undo    undoLog // the open transaction's
+	scratch []byte  // where Emit encodes
+	txs     []tx    // Update's transactions, from txs[nextTx] on (see newTx)
 	nextTx  int
 	// added is the message AddMessage last returned in the open
 	// transaction, and its number: an event of that message (the usual one)
@@ -143,6 +143,11 @@ type data struct {
 	added struct {
 		m   inbox.Message
 		ref uint32
+	}
+	// lastTime is the time data.encodeTime converted last, and what to.
+	lastTime struct {
+		t time.Time
+		v int64
 	}
 }
 
@@ -154,6 +159,7 @@ type threadKey struct {
 
 func newData(id string, seed maphash.Seed) *data {
 	d := &data{id: id}
+	d.lastTime.v = noTime // what the zero time converts to
 	hashThread := func(k threadKey) uint64 { return maphash.String(seed, k.key) ^ uint64(k.kind)*0x9e3779b97f4a7c15 }
 	d.byThread = refIndex[threadKey]{
 		keyOf: func(n uint32) threadKey {
@@ -174,41 +180,51 @@ func newData(id string, seed maphash.Seed) *data {
 	return d
 }
 
-// readTx is a read-only transaction over d, done once it has ended. Ending
-// one sets a flag rather than clearing d: a pointer written to the heap
-// takes the garbage collector's write barrier (see appendTo).
-type readTx struct {
-	d    *data
-	done bool
+// tx is a transaction over d: read-write when write is set (Update's),
+// read-only otherwise (View's), and done once it has ended. One type serves
+// both so that Update's reads call the same methods as View's, with no
+// wrapper between that would copy what they return (a Ticket is 376 bytes);
+// the write methods check write. Ending one sets a flag rather than clearing
+// d: a pointer written to the heap takes the garbage collector's write
+// barrier (see appendTo).
+type tx struct {
+	d           *data
+	write, done bool
 }
 
-// writeTx is a read-write transaction.
-type writeTx struct{ readTx }
-
-// newTx returns a new transaction over d. Each is used once, so that one
-// kept past its function sees ErrTxDone, and they are carved from blocks:
-// a block of 256 costs one allocation where each would cost its own, and
-// its transactions are pointed at d when it is made, so that taking one
-// writes no pointer. The caller holds d's lock.
-func (d *data) newTx() *writeTx {
+// newTx returns a new read-write transaction over d. Each is used once, so
+// that one kept past its function sees ErrTxDone, and they are carved from
+// blocks: a block of 256 costs one allocation where each would cost its
+// own, and its transactions are pointed at d when it is made, so that
+// taking one writes no pointer. The caller holds d's lock.
+func (d *data) newTx() *tx {
 	if d.nextTx == len(d.txs) {
-		d.txs = make([]writeTx, 256)
+		d.txs = make([]tx, 256)
 		for i := range d.txs {
-			d.txs[i].d = d
+			d.txs[i] = tx{d: d, write: true}
 		}
 		d.nextTx = 0
 	}
-	tx := &d.txs[d.nextTx]
+	t := &d.txs[d.nextTx]
 	d.nextTx++
-	return tx
+	return t
 }
 
 // inbox returns the transaction's inbox, or ErrTxDone once it has ended.
-func (r *readTx) inbox() (*data, error) {
+func (r *tx) inbox() (*data, error) {
 	if r.done {
 		return nil, ErrTxDone
 	}
 	return r.d, nil
+}
+
+// writable is inbox for the write methods: a read-only transaction (a
+// View's, asserted to inbox.Tx) gets an error matching [inbox.ErrInvalid].
+func (w *tx) writable() (*data, error) {
+	if !w.write && !w.done {
+		return nil, invalid("transaction", "a View's transaction cannot write")
+	}
+	return w.inbox()
 }
 
 // interned numbers the distinct values of a kind that many tickets share
@@ -271,6 +287,21 @@ func encodeTime(field string, t time.Time) (int64, error) {
 		return s*int64(time.Second) + int64(t.Nanosecond()), nil
 	}
 	return 0, invalid(field, fmt.Sprintf("%v is outside the years 1678 to 2261", t))
+}
+
+// encodeTime is encodeTime for the writes of a transaction (a new ticket's
+// times, its message's, its events'), which mostly carry the one time it ran
+// at: the time converted last is remembered, and the same time again is a
+// comparison, not a conversion.
+func (d *data) encodeTime(field string, t time.Time) (int64, error) {
+	if t == d.lastTime.t {
+		return d.lastTime.v, nil
+	}
+	v, err := encodeTime(field, t)
+	if err == nil {
+		d.lastTime.t, d.lastTime.v = t, v
+	}
+	return v, err
 }
 
 // decodeTime returns a kept time, in UTC.

@@ -13,7 +13,7 @@ import (
 )
 
 // Settings implements [inbox.ReadTx].
-func (r *readTx) Settings() (inbox.Settings, error) {
+func (r *tx) Settings() (inbox.Settings, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return inbox.Settings{}, err
@@ -25,8 +25,8 @@ func (r *readTx) Settings() (inbox.Settings, error) {
 }
 
 // PutSettings implements [inbox.Tx].
-func (w *writeTx) PutSettings(s inbox.Settings) error {
-	d, err := w.inbox()
+func (w *tx) PutSettings(s inbox.Settings) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (w *writeTx) PutSettings(s inbox.Settings) error {
 }
 
 // Member implements [inbox.ReadTx].
-func (r *readTx) Member(id string) (inbox.Member, error) {
+func (r *tx) Member(id string) (inbox.Member, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return inbox.Member{}, err
@@ -52,7 +52,7 @@ func (r *readTx) Member(id string) (inbox.Member, error) {
 
 // Members implements [inbox.ReadTx]; members who joined together are ordered
 // by ID.
-func (r *readTx) Members() ([]inbox.Member, error) {
+func (r *tx) Members() ([]inbox.Member, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -63,8 +63,8 @@ func (r *readTx) Members() ([]inbox.Member, error) {
 }
 
 // PutMember implements [inbox.Tx]. The ID must not be empty.
-func (w *writeTx) PutMember(m inbox.Member) error {
-	d, err := w.inbox()
+func (w *tx) PutMember(m inbox.Member) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -76,8 +76,8 @@ func (w *writeTx) PutMember(m inbox.Member) error {
 }
 
 // DeleteMember implements [inbox.Tx].
-func (w *writeTx) DeleteMember(id string) error {
-	d, err := w.inbox()
+func (w *tx) DeleteMember(id string) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func deleteUndoable[V any](d *data, m map[string]V, k, what string) error {
 
 // Rotation implements [inbox.ReadTx]. It returns the inbox's own rotation,
 // not a copy: it may be read only inside the transaction.
-func (r *readTx) Rotation() (*assign.Rotation, error) {
+func (r *tx) Rotation() (*assign.Rotation, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -126,8 +126,8 @@ func (r *readTx) Rotation() (*assign.Rotation, error) {
 
 // PutRotationMember implements [inbox.Tx]. It returns the
 // [*assign.MemberError] of [assign.Rotation.Put] for a member it refuses.
-func (w *writeTx) PutRotationMember(m assign.Member) error {
-	d, err := w.inbox()
+func (w *tx) PutRotationMember(m assign.Member) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -137,8 +137,8 @@ func (w *writeTx) PutRotationMember(m assign.Member) error {
 
 // RemoveRotationMember implements [inbox.Tx]. Removing someone who is not a
 // member does nothing, as in [assign.Rotation.Remove].
-func (w *writeTx) RemoveRotationMember(id string) error {
-	d, err := w.inbox()
+func (w *tx) RemoveRotationMember(id string) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -148,8 +148,8 @@ func (w *writeTx) RemoveRotationMember(id string) error {
 }
 
 // ApplyDecision implements [inbox.Tx].
-func (w *writeTx) ApplyDecision(dec assign.Decision) error {
-	d, err := w.inbox()
+func (w *tx) ApplyDecision(dec assign.Decision) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (w *writeTx) ApplyDecision(dec assign.Decision) error {
 }
 
 // SavedViews implements [inbox.ReadTx].
-func (r *readTx) SavedViews(member string) ([]inbox.SavedView, error) {
+func (r *tx) SavedViews(member string) ([]inbox.SavedView, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func (r *readTx) SavedViews(member string) ([]inbox.SavedView, error) {
 }
 
 // SavedView implements [inbox.ReadTx].
-func (r *readTx) SavedView(id string) (inbox.SavedView, error) {
+func (r *tx) SavedView(id string) (inbox.SavedView, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return inbox.SavedView{}, err
@@ -187,8 +187,8 @@ func (r *readTx) SavedView(id string) (inbox.SavedView, error) {
 
 // PutSavedView implements [inbox.Tx]. The ID must not be empty. The view is
 // kept as given, Query.Cursor included.
-func (w *writeTx) PutSavedView(v inbox.SavedView) error {
-	d, err := w.inbox()
+func (w *tx) PutSavedView(v inbox.SavedView) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -200,8 +200,8 @@ func (w *writeTx) PutSavedView(v inbox.SavedView) error {
 }
 
 // DeleteSavedView implements [inbox.Tx].
-func (w *writeTx) DeleteSavedView(id string) error {
-	d, err := w.inbox()
+func (w *tx) DeleteSavedView(id string) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
@@ -231,8 +231,8 @@ type lease struct {
 // Lease implements [inbox.Tx]. A lease held until u is expired at any now
 // not before u. name and holder must not be empty, and until must be after
 // now.
-func (w *writeTx) Lease(name, holder string, now, until time.Time) (bool, error) {
-	d, err := w.inbox()
+func (w *tx) Lease(name, holder string, now, until time.Time) (bool, error) {
+	d, err := w.writable()
 	if err != nil {
 		return false, err
 	}

@@ -57,7 +57,7 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 		if t.IsZero() { // most of a new ticket's times: no call (encodeTime, at 87, is over the inlining budget)
 			return noTime
 		}
-		v, e := encodeTime(field, t)
+		v, e := d.encodeTime(field, t)
 		if err == nil {
 			err = e
 		}
@@ -98,7 +98,7 @@ func tagKey(tags []string) string {
 }
 
 // Ticket implements [inbox.ReadTx].
-func (r *readTx) Ticket(number int64) (inbox.Ticket, error) {
+func (r *tx) Ticket(number int64) (inbox.Ticket, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return inbox.Ticket{}, err
@@ -136,7 +136,7 @@ func (d *data) ticketOut(out *inbox.Ticket, n int64, t *ticket) {
 
 // TicketByKey implements [inbox.ReadTx]. Tickets with an empty Key are not
 // indexed: an empty key finds nothing. A miss is errNoTicketWithKey.
-func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error) {
+func (r *tx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return inbox.Ticket{}, err
@@ -150,7 +150,7 @@ func (r *readTx) TicketByKey(kind channel.Kind, key string) (inbox.Ticket, error
 }
 
 // CustomerTickets implements [inbox.ReadTx]; a customer without tickets has 0.
-func (r *readTx) CustomerTickets(customer string) (int, error) {
+func (r *tx) CustomerTickets(customer string) (int, error) {
 	d, err := r.inbox()
 	if err != nil {
 		return 0, err
@@ -162,8 +162,8 @@ func (r *readTx) CustomerTickets(customer string) (int, error) {
 }
 
 // CreateTicket implements [inbox.Tx].
-func (w *writeTx) CreateTicket(t inbox.Ticket) (int64, error) {
-	d, err := w.inbox()
+func (w *tx) CreateTicket(t inbox.Ticket) (int64, error) {
+	d, err := w.writable()
 	if err != nil {
 		return 0, err
 	}
@@ -209,8 +209,8 @@ func restore[K comparable](x *refIndex[K], k K, ref uint32) {
 // PutTicket implements [inbox.Tx]. A ticket's Channel, Customer and Key are
 // fixed when it is created: changing one is an error matching
 // [inbox.ErrInvalid].
-func (w *writeTx) PutTicket(t inbox.Ticket) error {
-	d, err := w.inbox()
+func (w *tx) PutTicket(t inbox.Ticket) error {
+	d, err := w.writable()
 	if err != nil {
 		return err
 	}
