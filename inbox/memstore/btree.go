@@ -24,10 +24,13 @@ type btree[K any] struct {
 	size int
 }
 
+// bnode is a node of a btree. kids comes first: the garbage collector
+// scans an object up to its last pointer, so a node costs it two words
+// rather than its whole array of keys (which hold no pointers).
 type bnode[K any] struct {
+	kids  *[maxItems + 1]*bnode[K] // nil in a leaf
 	n     int
 	items [maxItems]K
-	kids  *[maxItems + 1]*bnode[K] // nil in a leaf
 }
 
 func (n *bnode[K]) leaf() bool { return n.kids == nil }
