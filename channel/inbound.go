@@ -180,18 +180,26 @@ func canonical(field, s string, normalize func(string) (string, error)) error {
 // case, or "sms:" and the E.164 number. The prefixes keep the namespaces
 // apart. It returns "" for an Inbound of invalid Kind.
 func (in Inbound) CustomerKey() string {
+	var buf [64]byte
+	return string(in.AppendCustomerKey(buf[:0]))
+}
+
+// AppendCustomerKey appends the key CustomerKey returns to b and returns the
+// extended buffer, so that a caller that keeps many keys can write them into
+// memory of its own rather than allocate each.
+func (in *Inbound) AppendCustomerKey(b []byte) []byte {
 	if in.Profile != "" {
-		return "profile:" + in.Profile
+		return append(append(b, "profile:"...), in.Profile...)
 	}
 	switch in.Kind {
 	case WebChat:
-		return "webchat:" + in.WebChat.Visitor
+		return append(append(b, "webchat:"...), in.WebChat.Visitor...)
 	case Email:
-		return "email:" + strings.ToLower(in.Email.From)
+		return append(append(b, "email:"...), strings.ToLower(in.Email.From)...)
 	case SMS:
-		return "sms:" + in.SMS.From
+		return append(append(b, "sms:"...), in.SMS.From...)
 	}
-	return ""
+	return b
 }
 
 // ThreadKey returns the key that ties the message to its ticket on channels

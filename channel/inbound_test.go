@@ -116,6 +116,9 @@ func TestKeys(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got); diff != "" {
 			t.Errorf("keys of %+v (-want +got)\n%s", tc.in, diff)
 		}
+		if got := string(tc.in.AppendCustomerKey([]byte("before|"))); got != "before|"+tc.want.Customer {
+			t.Errorf("AppendCustomerKey of %+v: %q, want the customer key after what was there", tc.in, got)
+		}
 	}
 	// The same visitor ID, address and number on different channels are different customers.
 	same := []string{chat("c", "x", "").CustomerKey(), email("x", "m@x", nil, nil, "").CustomerKey(), text("x", "S", "").CustomerKey(), withProfile(chat("c", "v", ""), "x").CustomerKey()}

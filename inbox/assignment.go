@@ -156,22 +156,22 @@ func addLoad(tx Tx, member string, delta int) error {
 	return tx.PutRotationMember(m)
 }
 
-// roundRobin asks round robin for a new ticket's assignee and, when one is
-// chosen, records the choice and gives them t. It returns the decision.
-func roundRobin(tx Tx, t *Ticket, s *Settings, now time.Time) (*assign.Decision, error) {
+// roundRobin asks round robin for a new ticket's assignee, sets *d to its
+// decision and, when it chose someone, records the choice and gives them t.
+func roundRobin(tx Tx, t *Ticket, s *Settings, now time.Time, d *assign.Decision) error {
 	rot, err := tx.Rotation()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	d := rot.Pick(now, hoursOf(s.OfficeHours))
+	*d = rot.Pick(now, hoursOf(s.OfficeHours))
 	if d.Agent == "" {
-		return &d, nil
+		return nil
 	}
-	if err := tx.ApplyDecision(d); err != nil {
-		return nil, err
+	if err := tx.ApplyDecision(*d); err != nil {
+		return err
 	}
 	t.Assignee = d.Agent
-	return &d, nil
+	return nil
 }
 
 // assignWaiting hands the open tickets waiting in Unassigned to round robin,
@@ -188,9 +188,8 @@ func assignWaiting(tx Tx, s Settings, now time.Time) error {
 			return err
 		}
 		for _, t := range waiting {
-			given := t
-			d, err := roundRobin(tx, &given, &s, now)
-			if err != nil || d.Agent == "" {
+			given, d := t, new(assign.Decision)
+			if err := roundRobin(tx, &given, &s, now, d); err != nil || d.Agent == "" {
 				return err
 			}
 			if err := setAssignee(tx, t, d.Agent, Event{At: now, Decision: d}); err != nil {

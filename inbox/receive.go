@@ -9,6 +9,7 @@ import (
 	"math"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/routedesk/routedesk/assign"
 	"github.com/routedesk/routedesk/channel"
@@ -46,7 +47,7 @@ func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, err
 	rc.ib, rc.in = ib, in
 	err := ib.store.Update(ctx, ib.id, rc.run)
 	r := rc.r
-	*rc = receipt{run: rc.run} // the pool keeps no message
+	*rc = receipt{run: rc.run, keys: rc.keys, decisions: rc.decisions} // the pool keeps no message
 	receipts.Put(rc)
 	return r, err
 }
@@ -55,7 +56,8 @@ func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, err
 // transaction's function. The store's Update and channel.Route take
 // functions and interfaces, so whatever they reach would otherwise move to
 // the heap on every message (the Inbound alone is ~300 bytes); a receipt
-// comes from a pool instead, its function bound once.
+// comes from a pool instead, its function bound once, with the blocks it
+// carves customer keys and decisions from.
 type receipt struct {
 	ib    *Inbox
 	in    channel.Inbound
@@ -64,6 +66,37 @@ type receipt struct {
 	auto  automated // what the automations do once the ticket is kept
 	known lookup
 	run   func(Tx) error // file
+	// keys and decisions are blocks that the receipt's messages carve their
+	// customer keys and round robin's decisions from, rather than allocate
+	// each (see customerKey and decision). What is carved is never written
+	// again, so it may outlive the Receive; a block stays allocated while
+	// anything carved from it is referenced.
+	keys      []byte
+	decisions []assign.Decision
+}
+
+// customerKey returns rc.in's customer key (channel.Inbound.CustomerKey),
+// carved from rc.keys.
+func (rc *receipt) customerKey() string {
+	if cap(rc.keys)-len(rc.keys) < 64 { // room for a usual key, or a new block
+		rc.keys = make([]byte, 0, 512)
+	}
+	n := len(rc.keys)
+	rc.keys = rc.in.AppendCustomerKey(rc.keys) // a longer key moves the block
+	if len(rc.keys) == n {
+		return ""
+	}
+	return unsafe.String(&rc.keys[n], len(rc.keys)-n)
+}
+
+// decision returns a place for round robin's decision, carved from
+// rc.decisions: Received.Decision points there.
+func (rc *receipt) decision() *assign.Decision {
+	if len(rc.decisions) == cap(rc.decisions) {
+		rc.decisions = make([]assign.Decision, 0, 16)
+	}
+	rc.decisions = rc.decisions[:len(rc.decisions)+1]
+	return &rc.decisions[len(rc.decisions)-1]
 }
 
 var receipts = sync.Pool{New: func() any {
@@ -81,7 +114,7 @@ func (rc *receipt) file(tx Tx) error {
 	if err != nil {
 		return err
 	}
-	customer := in.CustomerKey()
+	customer := rc.customerKey()
 	rc.r = Received{Action: d.Action, Ticket: d.Ticket.Number, Keyword: d.Keyword, KeywordClass: d.KeywordClass, Auto: d.Auto}
 	r, m := &rc.r, &rc.m
 	*m = Message{Direction: Inbound, Author: customer, ID: in.MessageKey(), Body: in.Body, At: now, Automatic: d.Auto != channel.NotAuto}
@@ -101,7 +134,8 @@ func (rc *receipt) file(tx Tx) error {
 		// Field by field: a composite literal would be built aside and copied.
 		t.Channel, t.Customer, t.Key, t.Subject, t.Status, t.CreatedAt = in.Kind, customer, in.ThreadKey(), in.Email.Subject, status.Open, now
 		if s.RoundRobin {
-			if r.Decision, err = roundRobin(tx, &t, &s, now); err != nil {
+			r.Decision = rc.decision()
+			if err := roundRobin(tx, &t, &s, now, r.Decision); err != nil {
 				return err
 			}
 		}
