@@ -75,6 +75,39 @@ func TestTxUsedAfterItEnded(t *testing.T) {
 
 func second[T any](_ T, err error) error { return err }
 
+// TestViewCannotWrite checks that a View's transaction, asserted to
+// inbox.Tx (it is the same type as Update's), writes nothing.
+func TestViewCannotWrite(t *testing.T) {
+	t.Parallel()
+	s := memstore.New()
+	ctx := context.Background()
+	err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		w, ok := tx.(inbox.Tx)
+		if !ok {
+			return nil // a type that cannot write is as good
+		}
+		for name, err := range map[string]error{
+			"CreateTicket": second(w.CreateTicket(openTicket("k", 0))),
+			"Emit":         second(w.Emit(inbox.Event{Type: inbox.TicketCreated})),
+			"PutSettings":  w.PutSettings(inbox.DefaultSettings()),
+		} {
+			if !errors.Is(err, inbox.ErrInvalid) {
+				t.Errorf("View's %s: %v, want an error matching ErrInvalid", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.View(ctx, "a", func(tx inbox.ReadTx) error {
+		_, err := tx.Ticket(1)
+		return err
+	}); !errors.Is(err, inbox.ErrNotFound) {
+		t.Errorf("a View wrote a ticket: %v", err)
+	}
+}
+
 func TestTimesOutsideTheRange(t *testing.T) {
 	t.Parallel()
 	s := memstore.New()
