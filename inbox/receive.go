@@ -47,7 +47,12 @@ func (ib *Inbox) Receive(ctx context.Context, in channel.Inbound) (Received, err
 	rc.ib, rc.in = ib, in
 	err := ib.store.Update(ctx, ib.id, rc.run)
 	r := rc.r
-	*rc = receipt{run: rc.run, keys: rc.keys, decisions: rc.decisions} // the pool keeps no message
+	// The pool keeps no message, only the function and the blocks. (Zeroing
+	// the receipt whole and putting them back costs less than a literal
+	// naming them, which the compiler builds aside and copies.)
+	run, keys, decisions := rc.run, rc.keys, rc.decisions
+	*rc = receipt{}
+	rc.run, rc.keys, rc.decisions = run, keys, decisions
 	receipts.Put(rc)
 	return r, err
 }
