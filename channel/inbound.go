@@ -45,7 +45,8 @@ func (k *Kind) UnmarshalText(text []byte) error { return kinds.unmarshal(text, k
 // formed, and [Route] decides which ticket it goes to.
 //
 // Every identifier is kept exactly as given and compared byte for byte; only
-// email addresses are compared without regard to case.
+// email addresses are compared without regard to case. An Inbound is some
+// 330 bytes, so its methods, like Route, take a pointer: none changes it.
 type Inbound struct {
 	// Kind is the channel the message came through. Required.
 	Kind Kind
@@ -106,10 +107,7 @@ type SMSFields struct {
 // [*FieldError] naming it (it matches [ErrInvalid]). [Route] calls it first,
 // so a host need not, except to refuse a message before opening a
 // transaction.
-func (in Inbound) Validate() error { return in.validate() }
-
-// validate is Validate without copying in, for Route's hot path.
-func (in *Inbound) validate() error {
+func (in *Inbound) Validate() error {
 	if !in.Kind.Valid() {
 		return fieldError("Kind", fmt.Sprintf("%s is not webchat, email or sms", in.Kind))
 	}
@@ -179,7 +177,7 @@ func canonical(field, s string, normalize func(string) (string, error)) error {
 // "webchat:" and the visitor ID, "email:" and the sender's address in lower
 // case, or "sms:" and the E.164 number. The prefixes keep the namespaces
 // apart. It returns "" for an Inbound of invalid Kind.
-func (in Inbound) CustomerKey() string {
+func (in *Inbound) CustomerKey() string {
 	var buf [64]byte
 	return string(in.AppendCustomerKey(buf[:0]))
 }
@@ -207,7 +205,7 @@ func (in *Inbound) AppendCustomerKey(b []byte) []byte {
 // number for SMS. Email threads by message IDs instead and has no thread key
 // (""). Keys are unique within a Kind: a store indexes them by (Kind, key)
 // and answers [Lookup.Thread] from that index.
-func (in Inbound) ThreadKey() string {
+func (in *Inbound) ThreadKey() string {
 	switch in.Kind {
 	case WebChat:
 		return in.WebChat.Conversation
@@ -222,7 +220,7 @@ func (in Inbound) ThreadKey() string {
 // ID ("" when the widget gives none). Keys are unique within a Kind: a store
 // indexes every message it keeps by (Kind, key), and answers [Lookup.Message]
 // from that index, which both threads email and finds duplicates.
-func (in Inbound) MessageKey() string {
+func (in *Inbound) MessageKey() string {
 	switch in.Kind {
 	case WebChat:
 		return in.WebChat.MessageID

@@ -121,7 +121,10 @@ func TestKeys(t *testing.T) {
 		}
 	}
 	// The same visitor ID, address and number on different channels are different customers.
-	same := []string{chat("c", "x", "").CustomerKey(), email("x", "m@x", nil, nil, "").CustomerKey(), text("x", "S", "").CustomerKey(), withProfile(chat("c", "v", ""), "x").CustomerKey()}
+	var same []string
+	for _, in := range []channel.Inbound{chat("c", "x", ""), email("x", "m@x", nil, nil, ""), text("x", "S", ""), withProfile(chat("c", "v", ""), "x")} {
+		same = append(same, in.CustomerKey())
+	}
 	for i := range same {
 		for j := range i {
 			if same[i] == same[j] {

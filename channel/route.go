@@ -175,7 +175,7 @@ func Route(in *Inbound, known Lookup, opts ...Option) (Decision, error) {
 	if in == nil {
 		return Decision{}, fieldError("Inbound", "nil")
 	}
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return Decision{}, err
 	}
 	if known == nil {

@@ -281,7 +281,8 @@ func TestSMSAttribution(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	const phone = "+15550003001"
-	key := sms(phone, "").CustomerKey()
+	in := sms(phone, "")
+	key := in.CustomerKey()
 	campaign := channel.Sent{ID: "camp-1", Origin: channel.Campaign, At: f.clock.Now().Add(-time.Hour)}
 	flow := channel.Sent{ID: "flow-7", Origin: channel.Flow, At: f.clock.Now().Add(-time.Minute)}
 	f.must(f.ib.RecordSent(f.ctx, key, flow))
@@ -311,7 +312,8 @@ func TestSMSAttribution(t *testing.T) {
 	}
 	// Exactly at the end of the 24-hour window a reply is attributed.
 	other := "+15550003002"
-	f.must(f.ib.RecordSent(f.ctx, sms(other, "").CustomerKey(), channel.Sent{ID: "camp-2", Origin: channel.Campaign, At: f.clock.Now().Add(-24 * time.Hour)}))
+	in = sms(other, "")
+	f.must(f.ib.RecordSent(f.ctx, in.CustomerKey(), channel.Sent{ID: "camp-2", Origin: channel.Campaign, At: f.clock.Now().Add(-24 * time.Hour)}))
 	r := f.receive(sms(other, "late"))
 	th, err = f.ib.Thread(f.ctx, f.owner, r.Ticket, "")
 	f.must(err)
