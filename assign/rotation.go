@@ -148,13 +148,17 @@ func (r *Rotation) Remove(id string) {
 }
 
 // find returns the node of the member with the given ID, or nil. It checks
-// the member written last first: a store's writes for one new ticket (the
-// decision, then the agent's open-ticket count) ask for the same member in
-// turn, and a string comparison costs less than a map lookup. find writes
-// nothing, so that the reads (Member, Pick) stay safe for concurrent use
-// by the readers of a store's snapshot; Put and Apply set recent.
+// the member written last and the first in line before the map: a store's
+// writes for one new ticket ask for the one Pick chose (to keep it for
+// undo, to apply the decision, to count the ticket), and a string
+// comparison costs less than a map lookup. find writes nothing, so that the
+// reads (Member, Pick) stay safe for concurrent use by the readers of a
+// store's snapshot; Put and Apply set recent.
 func (r *Rotation) find(id string) *node {
 	if n := r.recent; n != nil && n.m.ID == id {
+		return n
+	}
+	if n := r.idx.first(); n != nil && n.m.ID == id {
 		return n
 	}
 	return r.members[id]
