@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/routedesk/routedesk/assign"
@@ -23,6 +24,7 @@ var ErrTxDone = errors.New("memstore: transaction has ended")
 type Store struct {
 	mu      sync.Mutex
 	inboxes map[string]*data
+	last    atomic.Pointer[data] // the inbox opened last (see open)
 	seed    maphash.Seed
 }
 
@@ -88,7 +90,10 @@ func (s *Store) View(ctx context.Context, id string, fn func(inbox.ReadTx) error
 }
 
 // open returns the inbox with the given ID, creating it when create is set;
-// otherwise a missing inbox is a fresh empty one that is not kept.
+// otherwise a missing inbox is a fresh empty one that is not kept. The inbox
+// opened last is remembered: most calls are for the inbox of the call
+// before (a host with one inbox, or one busy one), and find it without
+// taking the Store's lock.
 func (s *Store) open(ctx context.Context, id string, create bool) (*data, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -96,15 +101,20 @@ func (s *Store) open(ctx context.Context, id string, create bool) (*data, error)
 	if id == "" {
 		return nil, invalid("inbox", "empty inbox ID")
 	}
+	if d := s.last.Load(); d != nil && d.id == id {
+		return d, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := s.inboxes[id]
 	if d == nil {
 		d = newData(id, s.seed)
-		if create {
-			s.inboxes[id] = d
+		if !create {
+			return d, nil
 		}
+		s.inboxes[id] = d
 	}
+	s.last.Store(d)
 	return d, nil
 }
 
