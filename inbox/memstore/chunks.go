@@ -11,14 +11,10 @@ const (
 // first chunk grows like a slice, so a small inbox stays small.
 type chunks[T any] struct {
 	c [][]T
+	n int // the records held
 }
 
-func (s *chunks[T]) len() int {
-	if len(s.c) == 0 {
-		return 0
-	}
-	return (len(s.c)-1)*chunkSize + len(s.c[len(s.c)-1])
-}
+func (s *chunks[T]) len() int { return s.n }
 
 // at returns the record at index i, which must be below len.
 func (s *chunks[T]) at(i int) *T { return &s.c[i>>chunkBits][i&(chunkSize-1)] }
@@ -33,13 +29,15 @@ func (s *chunks[T]) push(v T) {
 	}
 	last := &s.c[len(s.c)-1]
 	*last = append(*last, v)
+	s.n++
 }
 
 // truncate drops the records from index n on.
 func (s *chunks[T]) truncate(n int) {
-	for s.len() > n {
+	for s.n > n {
 		last := &s.c[len(s.c)-1]
 		keep := max(0, n-(len(s.c)-1)*chunkSize)
+		s.n -= len(*last) - keep
 		clear((*last)[keep:])
 		*last = (*last)[:keep]
 		if keep == 0 {
