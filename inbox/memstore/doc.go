@@ -17,7 +17,9 @@
 // holds the read lock: Views of one inbox run together, and see a snapshot
 // because no Update can run beside them. A transaction's function must not
 // call the Store (that deadlocks), and a transaction used after its function
-// returned answers [ErrTxDone].
+// returned answers [ErrTxDone]. A View's transaction asserted to [inbox.Tx]
+// writes nothing: its write methods return an error matching
+// [inbox.ErrInvalid].
 //
 // # Indexes and costs
 //
