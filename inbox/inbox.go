@@ -121,7 +121,7 @@ func (ib *Inbox) view(ctx context.Context, a Actor, op Op, fn func(tx ReadTx) er
 // settings returns the saved settings, or the defaults.
 func settings(tx ReadTx) (Settings, error) {
 	s, err := tx.Settings()
-	if errors.Is(err, ErrNotFound) {
+	if err != nil && errors.Is(err, ErrNotFound) {
 		return DefaultSettings(), nil
 	}
 	return s, err
