@@ -352,6 +352,34 @@ func TestMissAllocatesNothing(t *testing.T) {
 	}
 }
 
+// TestRewriteAllocatesNothing checks that writing back a tagged, assigned
+// ticket whose tags and assignee are already known allocates nothing: every
+// message and reply on a ticket rewrites it.
+func TestRewriteAllocatesNothing(t *testing.T) {
+	s := memstore.New()
+	err := s.Update(context.Background(), "a", func(tx inbox.Tx) error {
+		tk := inbox.Ticket{Channel: channel.SMS, Customer: "+15550001", Key: "+15550001", Status: status.Open,
+			Assignee: "ann", Tags: []string{"billing", "vip"}, CreatedAt: time.Unix(1e9, 0)}
+		n, err := tx.CreateTicket(tk)
+		if err != nil {
+			return err
+		}
+		tk.Number = n
+		put := func() {
+			if err := tx.PutTicket(tk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := testing.AllocsPerRun(100, put); n != 0 {
+			t.Errorf("PutTicket allocates %v times, want 0", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestEventsAcrossPages reads events by time from a log of many pages, whose
 // times mostly rise but jump back now and then, after rolled-back writes.
 func TestEventsAcrossPages(t *testing.T) {

@@ -134,7 +134,8 @@ type data struct {
 	byMessage  refIndex[threadKey] // (channel, message ID) → message
 	events     eventLog            // event Seq n is the n-th
 	assignees  interned[string]    // keyed by themselves
-	tagSets    interned[[]string]  // keyed by tagKey
+	tagSets    interned[[]string]  // keyed by appendTagKey
+	tagKey     []byte              // where tagSet writes a key
 	settings   *inbox.Settings     // nil until saved
 	customers  map[string]inbox.Customer
 	members    map[string]inbox.Member
@@ -252,6 +253,11 @@ func (n *interned[V]) id(key string, v V) uint32 {
 	if id, ok := n.lookup(key); ok {
 		return id
 	}
+	return n.add(key, v)
+}
+
+// add adds v as the value of key, which is new, and returns its number.
+func (n *interned[V]) add(key string, v V) uint32 {
 	if n.ids == nil {
 		n.ids = make(map[string]uint32)
 		n.list = make([]V, 1)

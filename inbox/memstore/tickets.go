@@ -47,7 +47,7 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 		return ticket{}, invalid("Ticket.NewReplies", fmt.Sprintf("%d is outside 0 to %d", t.NewReplies, math.MaxInt32))
 	}
 	r := ticket{
-		tags:     d.tagSets.id(tagKey(t.Tags), slices.Clip(slices.Clone(t.Tags))),
+		tags:     d.tagSet(t.Tags),
 		assignee: d.assignees.id(t.Assignee, t.Assignee),
 		channel:  t.Channel, status: t.Status, unread: t.Unread, away: t.CustomerAway,
 		newReplies: uint32(t.NewReplies),
@@ -87,14 +87,27 @@ func (d *data) record(t *inbox.Ticket, old *ticket) (ticket, error) {
 	return r, nil
 }
 
-// tagKey encodes a list of tags as the key of its tag set: each tag's length
-// (uvarint) and bytes. No tags is "".
-func tagKey(tags []string) string {
-	var b []byte
+// tagSet returns the number of the tag set of tags, adding it when it is
+// new; only then does it allocate (every change to a ticket writes its tags
+// back).
+func (d *data) tagSet(tags []string) uint32 {
+	if len(tags) == 0 {
+		return 0
+	}
+	d.tagKey = appendTagKey(d.tagKey[:0], tags)
+	if id, ok := d.tagSets.ids[string(d.tagKey)]; ok { // the conversion allocates nothing here
+		return id
+	}
+	return d.tagSets.add(string(d.tagKey), slices.Clip(slices.Clone(tags)))
+}
+
+// appendTagKey appends the key of the tag set of tags to b: each tag's
+// length (uvarint) and bytes.
+func appendTagKey(b []byte, tags []string) []byte {
 	for _, t := range tags {
 		b = append(binary.AppendUvarint(b, uint64(len(t))), t...)
 	}
-	return string(b)
+	return b
 }
 
 // Ticket implements [inbox.ReadTx].
