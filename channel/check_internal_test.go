@@ -2,6 +2,7 @@ package channel
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -65,4 +66,53 @@ func TestPlain(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestPhoneFastPaths checks that validation's shortcuts accept only what the
+// normalisers leave as it is: any string of phone characters that isE164
+// (or isShortCode) accepts, NormalizePhone (or NormalizeSenderNumber) gives
+// back unchanged. And that they do accept the usual numbers.
+func TestPhoneFastPaths(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"+15550001234", "+447700900123", "+12345678"} {
+		if !isE164(s) {
+			t.Errorf("isE164(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"123", "0123", "123456"} {
+		if !isShortCode(s) {
+			t.Errorf("isShortCode(%q) = false", s)
+		}
+	}
+	agree := func(t interface{ Fatalf(string, ...any) }, s string) {
+		if isE164(s) {
+			if n, err := NormalizePhone(s); err != nil || n != s {
+				t.Fatalf("isE164(%q), but NormalizePhone gives %q, %v", s, n, err)
+			}
+		}
+		if isE164(s) || isShortCode(s) {
+			if n, err := NormalizeSenderNumber(s); err != nil || n != s {
+				t.Fatalf("a sender number by the shortcut, %q, but NormalizeSenderNumber gives %q, %v", s, n, err)
+			}
+		}
+	}
+	for _, prefix := range []string{"", "+", "0", "00"} { // every length, at each edge
+		for n := range 18 {
+			for _, first := range "05" {
+				if n > 0 {
+					agree(t, prefix+string(first)+strings.Repeat("5", n-1))
+				}
+			}
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		s := rapid.OneOf(
+			rapid.StringOfN(rapid.SampledFrom([]rune("+0123456789 -()a")), 0, 19, -1),
+			rapid.Custom(func(t *rapid.T) string { // mostly digits: near the shortcuts' edges
+				return rapid.SampledFrom([]string{"", "+", "00"}).Draw(t, "prefix") +
+					rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), rapid.IntRange(0, 17).Draw(t, "n"), -1, -1).Draw(t, "digits")
+			}),
+		).Draw(t, "s")
+		agree(t, s)
+	})
 }

@@ -150,11 +150,15 @@ func (w *WebChatFields) validate(hasProfile bool) error {
 }
 
 func (s *SMSFields) validate() error {
-	if err := canonical("SMS.From", s.From, NormalizePhone); err != nil {
-		return err
+	if !isE164(s.From) { // else normal already, and nothing is allocated
+		if err := canonical("SMS.From", s.From, NormalizePhone); err != nil {
+			return err
+		}
 	}
-	if err := canonical("SMS.To", s.To, NormalizeSenderNumber); err != nil {
-		return err
+	if !isE164(s.To) && !isShortCode(s.To) {
+		if err := canonical("SMS.To", s.To, NormalizeSenderNumber); err != nil {
+			return err
+		}
 	}
 	return fieldError("SMS.MessageID", badID(s.MessageID, controlBytes))
 }

@@ -378,3 +378,22 @@ func FuzzUnmarshalText(f *testing.F) {
 		}
 	})
 }
+
+// TestValidateAllocatesNothing: every inbound message is validated, and one
+// in normal form (as hosts normalise once, on the way in) allocates nothing.
+// Not parallel: AllocsPerRun counts the whole process's allocations.
+func TestValidateAllocatesNothing(t *testing.T) {
+	short := text("+447700900123", "SM1", "hi")
+	short.SMS.To = "12345"
+	for _, in := range []channel.Inbound{
+		text("+447700900123", "SM1", "hi"), short, chat("c1", "v1", "hi"),
+		email("ana@example.com", "m1@example.com", []string{"m0@example.com"}, nil, "Re: hi"),
+	} {
+		if err := in.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = in.Validate() }); n != 0 {
+			t.Errorf("Validate of %+v allocates %v times, want 0", in, n)
+		}
+	}
+}

@@ -50,6 +50,31 @@ func NormalizeSenderNumber(s string) (string, error) {
 	return e164(what, s, digits, plus)
 }
 
+// isE164 reports whether s is already what NormalizePhone gives for it:
+// "+" and 8 to 15 digits, the first not 0. Every inbound SMS's numbers are
+// checked to be in normal form; this says so without building the form.
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	return allDigits(s[1:])
+}
+
+// isShortCode reports whether s is a short code as NormalizeSenderNumber
+// gives it: 3 to 6 digits, not beginning "00" (an international prefix).
+func isShortCode(s string) bool {
+	return len(s) >= 3 && len(s) <= 6 && !strings.HasPrefix(s, "00") && allDigits(s)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // maxPhoneDigits is the most digits a phone number may have: 15, and an
 // international prefix "00".
 const maxPhoneDigits = 17
